@@ -1,0 +1,139 @@
+"""Devices. Each device carries its array module ``xp`` (numpy for cpu, cupy for cuda).
+
+Op code is written once against ``xp``; there is no per-device code path. CuPy is imported
+lazily, the first time a CUDA device's ``xp`` is needed.
+"""
+import numpy as np
+
+__all__ = ["device", "get_xp"]
+
+
+class device:
+    """A device a tensor lives on, as ``torch.device``.
+
+    Args:
+        type (str): ``'cpu'``, ``'cuda'`` or ``'cuda:N'`` (also ``'mps'``, ``'meta'`` by name).
+        index (int, optional): device ordinal, for ``cuda``.
+
+    Example::
+
+        >>> ember.device("cuda:1")
+        device(type='cuda', index=1)
+        >>> str(ember.device("cpu"))
+        'cpu'
+    """
+    __slots__ = ("type", "index")
+
+    def __init__(self, type, index=None):  # noqa: A002  (torch's name)
+        if isinstance(type, device):
+            self.type, self.index = type.type, type.index
+            return
+        if isinstance(type, int):
+            # torch.device(0) means cuda:0
+            type, index = "cuda", type
+        if not isinstance(type, str):
+            raise TypeError(f"device() received an invalid combination of arguments - got ({type!r})")
+        t, sep, idx = type.partition(":")
+        if sep:
+            if index is not None:
+                raise RuntimeError(f"type (string) must not include an index because index was "
+                                   f"passed explicitly: {type}")
+            if not idx.isdigit():
+                raise RuntimeError(f"Invalid device string: '{type}'")
+            index = int(idx)
+        if t not in ("cpu", "cuda", "mps", "meta", "xpu"):
+            raise RuntimeError(
+                "Expected one of cpu, cuda, mps, meta device type at start of device string: "
+                f"{type}")
+        if index is not None and index < 0:
+            raise RuntimeError(f"Device index must not be negative")
+        self.type = t
+        self.index = index
+
+    def __repr__(self):
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            try:
+                other = device(other)
+            except (RuntimeError, TypeError):
+                return False
+        if not isinstance(other, device):
+            return NotImplemented
+        return self.type == other.type and self.index == other.index
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+    def __reduce__(self):
+        return (device, (self.type, self.index))
+
+    def __enter__(self):
+        _default_device_stack.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        _default_device_stack.pop()
+
+    @property
+    def xp(self):
+        """The array module (numpy or cupy) that holds this device's arrays."""
+        if self.type == "cpu":
+            return np
+        if self.type == "cuda":
+            return _cuda_xp()
+        raise RuntimeError(f"ember has no array backend for device type '{self.type}'")
+
+
+_default_device_stack = []
+CPU = device("cpu")
+
+# The CUDA array module. It is cupy, imported on first use; tests may install a NumPy-backed
+# stand-in through ember.cuda._fake (see tests) — the only place that knows about it.
+_cuda_module = [None]
+
+
+def _cuda_xp():
+    if _cuda_module[0] is None:
+        try:
+            import cupy
+        except ImportError:
+            raise AssertionError(
+                "Torch not compiled with CUDA enabled: ember needs CuPy for CUDA tensors; "
+                'install it with pip install "ember[cuda]" (or use device="cpu")') from None
+        _cuda_module[0] = cupy
+    return _cuda_module[0]
+
+
+def device_of(arr):
+    """The ember.device an array lives on."""
+    if type(arr) is np.ndarray:
+        return CPU
+    dev = getattr(arr, "device", None)
+    if dev is not None and hasattr(dev, "id"):
+        return device("cuda", dev.id)
+    if isinstance(arr, np.ndarray):
+        return CPU
+    return device("cuda", 0)
+
+
+def get_xp(arr):
+    """The array module (numpy or cupy) of an array."""
+    if type(arr) is np.ndarray:
+        return np
+    if isinstance(arr, np.ndarray) and _cuda_module[0] is None:
+        return np
+    return _cuda_xp()
+
+
+def to_device(d):
+    """Normalise a device-like (None, str, int, ember.device) to an ember.device (None stays)."""
+    if d is None or isinstance(d, device):
+        return d
+    return device(d)

@@ -1,0 +1,309 @@
+"""``ember.autograd.Function``: the one mechanism behind every differentiable op.
+
+A Function subclass defines ``forward(ctx, *args)`` and ``backward(ctx, *grad_outputs)`` as
+static methods. ``Function.apply`` runs ``forward`` with gradient recording off, and, when an
+input requires grad, makes ``ctx`` the graph node (``grad_fn``) of the outputs. The node class
+is generated per Function (``MulBackward0`` for ``Mul``), so ``grad_fn`` prints as in torch.
+
+Built-in ops (``ember/ops/``) use exactly this public API.
+"""
+import functools
+
+from .grad_mode import STATE
+
+__all__ = ["Function", "FunctionCtx", "once_differentiable", "Node", "BackwardCFunction"]
+
+_FREED_MSG = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you "
+    "call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward "
+    "through the graph a second time or if you need to access saved tensors after calling "
+    "backward.")
+
+
+class Node:
+    """A node of the autograd graph (what ``tensor.grad_fn`` returns).
+
+    Attributes:
+        next_functions: tuple of ``(node, output_nr)`` pairs, one per input of the op
+            (``(None, 0)`` for inputs that need no gradient).
+    """
+    __slots__ = ("_edges", "_saved", "_saved_versions", "needs_input_grad", "_in_meta",
+                 "_out_meta", "_non_diff", "_materialize", "_hooks", "_pre_hooks",
+                 "_tensor_hooks", "_freed", "_seq", "__dict__", "__weakref__")
+    _forward_cls = None
+    _builtin = False
+    _seq_counter = [0]
+
+    def name(self):
+        """The node's name, e.g. ``'MulBackward0'``."""
+        return type(self).__name__
+
+    @property
+    def next_functions(self):
+        return tuple((None, 0) if e is None else e for e in self._edges)
+
+    @property
+    def metadata(self):
+        return self.__dict__.setdefault("_metadata", {})
+
+    def register_hook(self, fn):
+        """Register ``fn(grad_inputs, grad_outputs)`` to run after this node's backward.
+
+        It may return new grad_inputs. Returns a handle with ``remove()``.
+        """
+        if self._hooks is None:
+            self._hooks = {}
+        return _Handle(self._hooks, fn)
+
+    def register_prehook(self, fn):
+        """Register ``fn(grad_outputs)`` to run before this node's backward."""
+        if self._pre_hooks is None:
+            self._pre_hooks = {}
+        return _Handle(self._pre_hooks, fn)
+
+    def __call__(self, *grads):
+        return self._forward_cls.backward(self, *grads)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+
+class AccumulateGrad(Node):
+    """The node that receives a leaf tensor's gradient and adds it to ``tensor.grad``."""
+    __slots__ = ("variable",)
+
+    def __init__(self, variable):
+        self.variable = variable
+        self._edges = ()
+        self._hooks = self._pre_hooks = self._tensor_hooks = None
+        self._saved = None
+        self._freed = False
+
+    def name(self):
+        return "torch::autograd::AccumulateGrad"
+
+
+class _Handle:
+    """A removable hook handle (``handle.remove()``)."""
+    _next_id = [0]
+
+    def __init__(self, registry, fn):
+        self._registry = registry
+        self.id = _Handle._next_id[0]
+        _Handle._next_id[0] += 1
+        registry[self.id] = fn
+
+    def remove(self):
+        self._registry.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+class FunctionCtx(Node):
+    """The ``ctx`` object passed to ``forward`` and ``backward`` of a Function."""
+    __slots__ = ()
+
+    def save_for_backward(self, *tensors):
+        """Save tensors (or None) for backward; read them back from ``ctx.saved_tensors``.
+
+        Saved tensors are checked against in-place modification and freed after backward
+        (unless ``retain_graph=True``).
+        """
+        self._saved = tensors
+        self._saved_versions = tuple(None if t is None else t._version_box[0] for t in tensors)
+
+    @property
+    def saved_tensors(self):
+        """The tensors given to ``save_for_backward``."""
+        if self._freed:
+            raise RuntimeError(_FREED_MSG)
+        saved = self._saved
+        if saved is None:
+            return ()
+        for i, (t, v) in enumerate(zip(saved, self._saved_versions)):
+            if t is not None and t._version_box[0] != v:
+                raise RuntimeError(
+                    "one of the variables needed for gradient computation has been modified by "
+                    f"an inplace operation: [{t.type()} {list(t.shape)}], which is output {i} of "
+                    f"{self.name()}, is at version {t._version_box[0]}; expected version {v} "
+                    "instead. Hint: the backtrace further above can help, or replace the in-place "
+                    "operation (e.g. x += 1 or x.relu_()) with its out-of-place form (x = x + 1).")
+        return saved
+
+    saved_variables = saved_tensors
+
+    def mark_non_differentiable(self, *tensors):
+        """Mark outputs that are not differentiable (e.g. indices); they get no grad_fn."""
+        self._non_diff = set(map(id, tensors))
+
+    def mark_dirty(self, *tensors):
+        """Accepted for torch compatibility: tensors modified in place by forward."""
+        self.__dict__["_dirty"] = tensors
+
+    def set_materialize_grads(self, value):
+        """When False, backward receives None (not zeros) for outputs without a gradient."""
+        self._materialize = value
+
+
+BackwardCFunction = FunctionCtx
+
+
+def _make_node_class(fn_cls):
+    base_name = fn_cls.__name__
+    builtin = fn_cls.__module__.startswith("ember.")
+    name = base_name + "Backward0" if builtin else base_name + "Backward"
+    return type(name, (FunctionCtx,), {"__slots__": (), "_forward_cls": fn_cls,
+                                       "_builtin": builtin, "__module__": fn_cls.__module__})
+
+
+class Function:
+    """Base class for differentiable operations with custom forward and backward.
+
+    Subclass it and write two static methods. ``forward(ctx, *args)`` computes the outputs
+    (gradient recording is off inside); ``backward(ctx, *grad_outputs)`` returns one gradient
+    (or None) per input of ``forward``. Call the op with ``MyFn.apply(*args)``.
+
+    Example::
+
+        >>> class Exp(ember.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         y = x.exp()
+        ...         ctx.save_for_backward(y)
+        ...         return y
+        ...     @staticmethod
+        ...     def backward(ctx, g):
+        ...         y, = ctx.saved_tensors
+        ...         return g * y
+        >>> x = ember.tensor([0.0, 1.0], requires_grad=True)
+        >>> Exp.apply(x).sum().backward()
+        >>> x.grad
+        tensor([1.0000, 2.7183])
+    """
+    _backward_cls = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._backward_cls = _make_node_class(cls)
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError("Legacy autograd function with non-static forward method is "
+                           "deprecated. Please use new-style autograd function with static "
+                           "forward method, and call it as MyFunction.apply(...)")
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom "
+                                  "autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("You must implement either the backward or vjp method for your "
+                                  "custom autograd.Function to use it with backward mode AD.")
+
+    vjp = backward
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        """Run the op: forward now, and record the graph node when an input requires grad."""
+        ctx = cls._backward_cls()
+        ctx._saved = None
+        ctx._non_diff = None
+        ctx._freed = False
+        ctx._materialize = True
+        ctx._hooks = ctx._pre_hooks = ctx._tensor_hooks = None
+        record = False
+        if STATE.enabled:
+            needs = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+            record = True in needs
+        else:
+            needs = (False,) * len(args)
+        ctx.needs_input_grad = needs
+        if record:
+            STATE.enabled = False
+            try:
+                out = cls.forward(ctx, *args, **kwargs)
+            finally:
+                STATE.enabled = True
+            return _attach(ctx, args, needs, out)
+        prev = STATE.enabled
+        STATE.enabled = False
+        try:
+            return cls.forward(ctx, *args, **kwargs)
+        finally:
+            STATE.enabled = prev
+
+
+def _attach(ctx, args, needs, out):
+    """Connect ``ctx`` into the graph: edges to the inputs, grad_fn on the outputs."""
+    edges = []
+    in_meta = []
+    for a, n in zip(args, needs):
+        if n:
+            fn = a.grad_fn
+            edges.append((fn, a._output_nr) if fn is not None else (a._accumulator(), 0))
+            in_meta.append((a._data.shape, a._dtype))
+        else:
+            edges.append(None)
+            in_meta.append(None)
+    ctx._edges = tuple(edges)
+    ctx._in_meta = in_meta
+    seq = Node._seq_counter
+    seq[0] += 1
+    ctx._seq = seq[0]
+    single = not isinstance(out, tuple)
+    outs = (out,) if single else out
+    non_diff = ctx._non_diff
+    meta = []
+    fixed = []
+    for i, o in enumerate(outs):
+        if isinstance(o, Tensor):
+            if any(o is a for a in args):
+                # forward returned an input unchanged: the output is a new alias of it
+                o = Tensor._wrap(o._data, o._dtype)
+            if (non_diff is None or id(o) not in non_diff) and (o._dtype.is_floating_point
+                                                                  or o._dtype.is_complex):
+                o.grad_fn = ctx
+                o._output_nr = i
+                o._requires_grad = True
+            meta.append((o._data.shape, o._dtype, get_xp(o._data)))  # to materialise zeros
+        else:
+            meta.append(None)
+        fixed.append(o)
+    ctx._out_meta = meta
+    return fixed[0] if single else tuple(fixed)
+
+
+def once_differentiable(fn):
+    """Decorator for ``backward``: runs it without recording, so it can't be differentiated again.
+
+    Example::
+
+        >>> class MyFn(ember.autograd.Function):
+        ...     @staticmethod
+        ...     @ember.autograd.function.once_differentiable
+        ...     def backward(ctx, g):
+        ...         return g
+    """
+    @functools.wraps(fn)
+    def wrapper(ctx, *args):
+        prev = STATE.enabled
+        STATE.enabled = False
+        try:
+            outputs = fn(ctx, *args)
+        finally:
+            STATE.enabled = prev
+        return outputs
+    return wrapper
+
+
+from .._device import get_xp  # noqa: E402
+from .._tensor import Tensor  # noqa: E402  (circular: Tensor needs nothing from here at import)

@@ -1,0 +1,510 @@
+"""Elementwise primitives: unary math (a one-line-per-op table), binary arithmetic, where, clamp.
+
+Forward runs on raw arrays through ``xp``; backward is written with ember Tensor ops, so it can
+itself be differentiated (``create_graph=True``).
+"""
+import math
+
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor
+from .._device import get_xp
+from ..autograd.function import Function
+from ._common import wrap, prep_binary, data_of, float_dtype_for, is_scalar
+
+
+def _special(xp, name):
+    """scipy.special / cupyx.scipy.special function ``name`` (erf, erfinv, ...)."""
+    if xp is np:
+        try:
+            import scipy.special as sp
+            return getattr(sp, name)
+        except ImportError:
+            fn = {"erf": math.erf, "erfc": math.erfc, "lgamma": math.lgamma}.get(name)
+            if fn is not None:
+                return np.vectorize(fn, otypes=[np.float64])
+            if name == "erfinv":
+                return _erfinv_numpy
+            if name == "digamma":
+                return _digamma_numpy
+            raise
+    import cupyx.scipy.special as sp
+    return getattr(sp, name)
+
+
+def _erfinv_numpy(y):
+    # Giles' approximation refined by two Newton steps: float64-accurate without scipy
+    y = np.asarray(y, dtype=np.float64)
+    w = -np.log((1.0 - y) * (1.0 + y))
+    x = np.where(w < 5.0, _giles_small(w), _giles_big(w)) * y
+    erf = np.vectorize(math.erf, otypes=[np.float64])
+    for _ in range(2):
+        x = x - (erf(x) - y) / (2.0 / math.sqrt(math.pi) * np.exp(-x * x))
+    return np.where(np.abs(y) == 1, np.sign(y) * np.inf, x)
+
+
+def _giles_small(w):
+    w = w - 2.5
+    p = 2.81022636e-08
+    for c in (3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503,
+              -0.00417768164, 0.246640727, 1.50140941):
+        p = c + p * w
+    return p
+
+
+def _giles_big(w):
+    w = np.sqrt(np.maximum(w, 5.0)) - 3.0
+    p = -0.000200214257
+    for c in (0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613,
+              0.00943887047, 1.00167406, 2.83297682):
+        p = c + p * w
+    return p
+
+
+def _digamma_numpy(x):
+    x = np.asarray(x, dtype=np.float64)
+    res = np.zeros_like(x)
+    x = x.copy()
+    small = x < 6
+    while small.any():
+        res = res - np.where(small, 1.0 / np.where(small, x, 1.0), 0.0)
+        x = np.where(small, x + 1, x)
+        small = x < 6
+    inv = 1.0 / x
+    inv2 = inv * inv
+    return res + np.log(x) - 0.5 * inv - inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 / 252))
+
+
+_SQRT_2_OVER_PI = 2.0 / math.sqrt(math.pi)
+
+# --------------------------------------------------------------------------- unary table
+# name: (forward on an array via xp, backward(x, y, g) with Tensors, float_only)
+#   x: input, y: output, g: gradient of the output. float_only: int inputs become floats.
+UNARY = {
+    "neg":        (lambda xp, x: xp.negative(x),      lambda x, y, g: -g,                          False),
+    "exp":        (lambda xp, x: xp.exp(x),           lambda x, y, g: g * y,                       True),
+    "exp2":       (lambda xp, x: xp.exp2(x),          lambda x, y, g: g * y * math.log(2.0),       True),
+    "expm1":      (lambda xp, x: xp.expm1(x),         lambda x, y, g: g * (y + 1),                 True),
+    "log":        (lambda xp, x: xp.log(x),           lambda x, y, g: g / x,                       True),
+    "log2":       (lambda xp, x: xp.log2(x),          lambda x, y, g: g / (x * math.log(2.0)),     True),
+    "log10":      (lambda xp, x: xp.log10(x),         lambda x, y, g: g / (x * math.log(10.0)),    True),
+    "log1p":      (lambda xp, x: xp.log1p(x),         lambda x, y, g: g / (x + 1),                 True),
+    "sqrt":       (lambda xp, x: xp.sqrt(x),          lambda x, y, g: g / (2 * y),                 True),
+    "rsqrt":      (lambda xp, x: 1 / xp.sqrt(x),      lambda x, y, g: g * (-0.5) * y.pow(3),       True),
+    "reciprocal": (lambda xp, x: xp.reciprocal(x),    lambda x, y, g: -g * y * y,                  True),
+    "sin":        (lambda xp, x: xp.sin(x),           lambda x, y, g: g * x.cos(),                 True),
+    "cos":        (lambda xp, x: xp.cos(x),           lambda x, y, g: -g * x.sin(),                True),
+    "tan":        (lambda xp, x: xp.tan(x),           lambda x, y, g: g * (1 + y * y),             True),
+    "asin":       (lambda xp, x: xp.arcsin(x),        lambda x, y, g: g * (1 - x * x).rsqrt(),     True),
+    "acos":       (lambda xp, x: xp.arccos(x),        lambda x, y, g: -g * (1 - x * x).rsqrt(),    True),
+    "atan":       (lambda xp, x: xp.arctan(x),        lambda x, y, g: g / (1 + x * x),             True),
+    "sinh":       (lambda xp, x: xp.sinh(x),          lambda x, y, g: g * x.cosh(),                True),
+    "cosh":       (lambda xp, x: xp.cosh(x),          lambda x, y, g: g * x.sinh(),                True),
+    "tanh":       (lambda xp, x: xp.tanh(x),          lambda x, y, g: g * (1 - y * y),             True),
+    "asinh":      (lambda xp, x: xp.arcsinh(x),       lambda x, y, g: g * (x * x + 1).rsqrt(),     True),
+    "acosh":      (lambda xp, x: xp.arccosh(x),       lambda x, y, g: g * (x * x - 1).rsqrt(),     True),
+    "atanh":      (lambda xp, x: xp.arctanh(x),       lambda x, y, g: g / (1 - x * x),             True),
+    "sigmoid":    (lambda xp, x: _sigmoid(xp, x),     lambda x, y, g: g * y * (1 - y),             True),
+    "logsigmoid": (lambda xp, x: _logsigmoid(xp, x),  lambda x, y, g: g * (1 - y.exp()),           True),
+    "relu":       (lambda xp, x: xp.maximum(x, 0),    lambda x, y, g: g * (y > 0),                 False),
+    "abs":        (lambda xp, x: xp.abs(x),           lambda x, y, g: g * x.sgn(),                 False),
+    "erf":        (lambda xp, x: _special(xp, "erf")(x),
+                   lambda x, y, g: g * _SQRT_2_OVER_PI * (-x * x).exp(),                           True),
+    "erfc":       (lambda xp, x: _special(xp, "erfc")(x),
+                   lambda x, y, g: -g * _SQRT_2_OVER_PI * (-x * x).exp(),                          True),
+    "erfinv":     (lambda xp, x: _special(xp, "erfinv")(x),
+                   lambda x, y, g: g * (math.sqrt(math.pi) / 2) * (y * y).exp(),                   True),
+    "lgamma":     (lambda xp, x: _special(xp, "gammaln")(x) if xp is not np or _has_scipy()
+                   else _special(xp, "lgamma")(x),
+                   lambda x, y, g: g * x.digamma(),                                                True),
+    "digamma":    (lambda xp, x: _special(xp, "digamma")(x), None,                                 True),
+    "softplus_":  (lambda xp, x: xp.logaddexp(x, 0),  lambda x, y, g: g * x.sigmoid(),             True),
+    # piecewise-constant ops: zero gradient (torch's convention)
+    "floor":      (lambda xp, x: xp.floor(x),         lambda x, y, g: g * 0,                       False),
+    "ceil":       (lambda xp, x: xp.ceil(x),          lambda x, y, g: g * 0,                       False),
+    "trunc":      (lambda xp, x: xp.trunc(x),         lambda x, y, g: g * 0,                       False),
+    "round":      (lambda xp, x: xp.round(x),         lambda x, y, g: g * 0,                       False),
+    "sign":       (lambda xp, x: xp.sign(x),          lambda x, y, g: g * 0,                       False),
+    "frac":       (lambda xp, x: x - xp.trunc(x),     lambda x, y, g: g,                           False),
+    "square":     (lambda xp, x: x * x,               lambda x, y, g: g * 2 * x,                   False),
+}
+
+
+def _has_scipy():
+    try:
+        import scipy.special  # noqa: F401
+        return True
+    except ImportError:
+        return False
+
+
+def _sigmoid(xp, x):
+    # NOTE: split by sign so exp never overflows (stable for large |x|)
+    out = xp.empty_like(x)
+    pos = x >= 0
+    ex = xp.exp(-xp.abs(x))
+    xp.divide(1, 1 + ex, out=out, where=pos)
+    xp.divide(ex, 1 + ex, out=out, where=~pos)
+    return out
+
+
+def _logsigmoid(xp, x):
+    return xp.minimum(x, 0) - xp.log1p(xp.exp(-xp.abs(x)))
+
+
+class _Unary(Function):
+    """Base of the table-generated unary ops (one Function class per UNARY entry)."""
+    _fwd = _bwd = None
+    _float_only = False
+
+    @staticmethod
+    def forward(ctx, x):
+        cls = ctx._forward_cls
+        y = wrap(cls._fwd(get_xp(x._data), x._data), x._dtype)
+        if cls._bwd is not None and True in ctx.needs_input_grad:
+            ctx.save_for_backward(x, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        bwd = ctx._forward_cls._bwd
+        if bwd is None:
+            raise RuntimeError(f"the derivative for '{ctx._forward_cls.__name__.lower()}' is not "
+                               "implemented.")
+        return bwd(x, y, g)
+
+
+def _camel(name):
+    return "".join(p.capitalize() for p in name.strip("_").split("_"))
+
+
+UNARY_FNS = {name: type(_camel(name), (_Unary,),
+                        {"_fwd": staticmethod(f), "_bwd": staticmethod(b) if b else None,
+                         "_float_only": fo, "__module__": __name__})
+             for name, (f, b, fo) in UNARY.items()}
+
+
+def unary(name, x):
+    """Apply the table op ``name`` to tensor ``x`` (ints become floats for float-only ops)."""
+    cls = UNARY_FNS[name]
+    dt = x._dtype
+    if cls._float_only and not (dt.is_floating_point or dt.is_complex):
+        x = x.to(D.get_default_dtype())
+    elif dt is D.bool and name in ("neg",):
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If "
+                           "you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
+    return cls.apply(x)
+
+
+# --------------------------------------------------------------------------- binary
+
+
+class Add(Function):
+    @staticmethod
+    def forward(ctx, a, b, dtype_):
+        return wrap(data_of(a) + data_of(b), dtype_)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, g
+
+
+class Sub(Function):
+    @staticmethod
+    def forward(ctx, a, b, dtype_):
+        return wrap(data_of(a) - data_of(b), dtype_)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, (-g if ctx.needs_input_grad[1] else None)
+
+
+class Mul(Function):
+    @staticmethod
+    def forward(ctx, a, b, dtype_):
+        ctx.save_for_backward(a if isinstance(a, Tensor) else None,
+                              b if isinstance(b, Tensor) else None)
+        ctx.scalars = (a, b)
+        return wrap(data_of(a) * data_of(b), dtype_)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        sa, sb = ctx.scalars
+        na, nb = ctx.needs_input_grad
+        return (g * (b if b is not None else sb) if na else None,
+                g * (a if a is not None else sa) if nb else None)
+
+
+class Div(Function):
+    @staticmethod
+    def forward(ctx, a, b, dtype_):
+        ctx.save_for_backward(a if isinstance(a, Tensor) else None,
+                              b if isinstance(b, Tensor) else None)
+        ctx.scalars = (a, b)
+        xp = get_xp(a._data if isinstance(a, Tensor) else b._data)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return wrap(xp.true_divide(data_of(a), data_of(b)), dtype_)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        sa, sb = ctx.scalars
+        a = a if a is not None else sa
+        b = b if b is not None else sb
+        na, nb = ctx.needs_input_grad
+        return (g / b if na else None,
+                -g * a / (b * b) if nb else None)
+
+
+class Pow(Function):
+    @staticmethod
+    def forward(ctx, a, b, dtype_):
+        xa, xb = data_of(a), data_of(b)
+        xp = get_xp(a._data if isinstance(a, Tensor) else b._data)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if isinstance(a, Tensor) and not dtype_.is_floating_point and \
+                    not dtype_.is_complex:
+                if (np.asarray(xb) < 0).any():
+                    raise RuntimeError("Integers to negative integer powers are not allowed.")
+            out = wrap(xp.power(xa, xb), dtype_)
+        ctx.save_for_backward(a if isinstance(a, Tensor) else None,
+                              b if isinstance(b, Tensor) else None, out)
+        ctx.scalars = (a, b)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b, out = ctx.saved_tensors
+        sa, sb = ctx.scalars
+        na, nb = ctx.needs_input_grad
+        ga = gb = None
+        if na:
+            if b is None:
+                ga = g * sb * a.pow(sb - 1) if sb != 0 else g * 0
+            else:
+                # torch: grad is 0 where the exponent is 0 (even at a == 0)
+                ga = g * b * a.pow(b - 1)
+                ga = ga.masked_fill(b == 0, 0.0)
+        if nb:
+            base = a if a is not None else sa
+            lg = base.log() if isinstance(base, Tensor) else math.log(base) if base > 0 else (
+                math.nan if base < 0 else -math.inf)
+            gb = g * out * lg
+            if isinstance(base, Tensor):
+                gb = gb.masked_fill((base == 0) & (b >= 0), 0.0)
+            elif base == 0:
+                gb = gb.masked_fill(b >= 0, 0.0)
+        return ga, gb
+
+
+class Maximum(Function):
+    @staticmethod
+    def forward(ctx, a, b, dtype_):
+        ctx.save_for_backward(a, b)
+        return wrap(get_xp(a._data).maximum(a._data, b._data), dtype_)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        # ties split the gradient evenly, as torch does
+        w = (a > b).to(g.dtype) + (a == b).to(g.dtype) * 0.5
+        return g * w, g * (1 - w)
+
+
+class Minimum(Function):
+    @staticmethod
+    def forward(ctx, a, b, dtype_):
+        ctx.save_for_backward(a, b)
+        return wrap(get_xp(a._data).minimum(a._data, b._data), dtype_)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        w = (a < b).to(g.dtype) + (a == b).to(g.dtype) * 0.5
+        return g * w, g * (1 - w)
+
+
+class Atan2(Function):
+    @staticmethod
+    def forward(ctx, a, b, dtype_):
+        ctx.save_for_backward(a, b)
+        return wrap(get_xp(a._data).arctan2(a._data, b._data), dtype_)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        d = a * a + b * b
+        return g * b / d, -g * a / d
+
+
+class Remainder(Function):
+    """Python-style modulo (sign of the divisor), as torch.remainder."""
+
+    @staticmethod
+    def forward(ctx, a, b, dtype_):
+        ctx.save_for_backward(a if isinstance(a, Tensor) else None,
+                              b if isinstance(b, Tensor) else None)
+        ctx.scalars = (a, b)
+        xp = get_xp(a._data if isinstance(a, Tensor) else b._data)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return wrap(xp.remainder(data_of(a), data_of(b)), dtype_)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        sa, sb = ctx.scalars
+        na, nb = ctx.needs_input_grad
+        aa = a if a is not None else sa
+        bb = b if b is not None else sb
+        return (g if na else None,
+                -g * (aa / bb).floor() if nb else None)
+
+
+class Fmod(Function):
+    """C-style modulo (sign of the dividend), as torch.fmod."""
+
+    @staticmethod
+    def forward(ctx, a, b, dtype_):
+        ctx.scalars = (a, b)
+        ctx.save_for_backward(a if isinstance(a, Tensor) else None,
+                              b if isinstance(b, Tensor) else None)
+        xp = get_xp(a._data if isinstance(a, Tensor) else b._data)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return wrap(xp.fmod(data_of(a), data_of(b)), dtype_)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        sa, sb = ctx.scalars
+        na, nb = ctx.needs_input_grad
+        aa = a if a is not None else sa
+        bb = b if b is not None else sb
+        return (g if na else None, -g * (aa / bb).trunc() if nb else None)
+
+
+def binary(cls, a, b):
+    """Run binary Function ``cls`` on ``a``, ``b`` after torch's type promotion."""
+    a, b, rt = prep_binary(a, b)
+    return cls.apply(a, b, dtype_=rt)
+
+
+# --------------------------------------------------------------------------- where / clamp
+
+
+class Where(Function):
+    @staticmethod
+    def forward(ctx, cond, a, b, dtype_):
+        ctx.save_for_backward(cond)
+        xp = get_xp(cond._data)
+        return wrap(xp.where(cond._data, data_of(a), data_of(b)), dtype_)
+
+    @staticmethod
+    def backward(ctx, g):
+        cond, = ctx.saved_tensors
+        _, na, nb = ctx.needs_input_grad
+        zero = g.new_zeros(())
+        return (None, where(cond, g, zero) if na else None,
+                where(cond, zero, g) if nb else None)
+
+
+def where(condition, input=None, other=None):
+    """Choose elements from ``input`` where ``condition`` holds, else from ``other``.
+
+    With only ``condition``, the same as ``ember.nonzero(condition, as_tuple=True)``.
+
+    Args:
+        condition (Tensor): boolean mask (broadcastable).
+        input (Tensor or scalar): values where True.
+        other (Tensor or scalar): values where False.
+
+    Example::
+
+        >>> x = ember.tensor([-1.0, 2.0])
+        >>> ember.where(x > 0, x, 0.0)
+        tensor([0., 2.])
+    """
+    from ..functions import as_tensor
+    if input is None and other is None:
+        from .indexing import nonzero
+        return nonzero(condition, as_tuple=True)
+    if not isinstance(condition, Tensor):
+        condition = as_tensor(condition)
+    if condition._dtype is not D.bool:
+        if condition._dtype is D.uint8:
+            condition = condition.to(D.bool)
+        else:
+            raise RuntimeError(f"where expected condition to be a boolean tensor, but got a "
+                               f"tensor with dtype {condition._dtype.name.capitalize()}")
+    if isinstance(input, Tensor) or isinstance(other, Tensor):
+        a, b, rt = prep_binary(input, other)
+    else:
+        rt = D.result_type(input, other)
+        a, b = input, other
+    return Where.apply(condition, a, b, dtype_=rt)
+
+
+class Clamp(Function):
+    @staticmethod
+    def forward(ctx, x, lo, hi, dtype_):
+        xp = get_xp(x._data)
+        ld, hd = data_of(lo), data_of(hi)
+        out = x._data
+        if ld is not None:
+            out = xp.maximum(out, ld)
+        if hd is not None:
+            out = xp.minimum(out, hd)
+        res = wrap(out, dtype_)
+        ctx.save_for_backward(x, lo if isinstance(lo, Tensor) else None,
+                              hi if isinstance(hi, Tensor) else None)
+        ctx.scalars = (lo, hi)
+        return res
+
+    @staticmethod
+    def backward(ctx, g):
+        x, lo_t, hi_t = ctx.saved_tensors
+        lo, hi = ctx.scalars
+        lo = lo_t if lo_t is not None else lo
+        hi = hi_t if hi_t is not None else hi
+        mask = None
+        if lo is not None:
+            mask = x >= lo
+        if hi is not None:
+            m2 = x <= hi
+            mask = m2 if mask is None else mask & m2
+        nx, nlo, nhi = ctx.needs_input_grad
+        gx = g * mask if nx else None
+        glo = ghi = None
+        if nlo:
+            glo = g * (x < lo)
+        if nhi:
+            ghi = g * (x > hi)
+        return gx, glo, ghi
+
+
+def clamp(input, min=None, max=None):
+    """Clamp all elements into ``[min, max]``.
+
+    Args:
+        input (Tensor): the input.
+        min (number or Tensor, optional): lower bound.
+        max (number or Tensor, optional): upper bound.
+
+    Example::
+
+        >>> ember.clamp(ember.tensor([-2.0, 0.5, 3.0]), min=-1, max=1)
+        tensor([-1.0000,  0.5000,  1.0000])
+    """
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    rt = input._dtype
+    ops = [x for x in (min, max) if x is not None]
+    if ops:
+        rt = D.result_type(input, *ops)
+    x = input if input._dtype is rt else input.to(rt)
+    lo = min.to(rt) if isinstance(min, Tensor) and min._dtype is not rt else min
+    hi = max.to(rt) if isinstance(max, Tensor) and max._dtype is not rt else max
+    return Clamp.apply(x, lo, hi, dtype_=rt)

@@ -1,0 +1,159 @@
+"""Shape and layout primitives: reshape/view, permute, expand, cat, flip, roll, pad, as_strided.
+
+Results that NumPy can express as views share memory with their input (and its version
+counter), as torch's views do.
+"""
+import numpy as np
+
+from .._device import get_xp
+from ..autograd.function import Function
+from ._common import wrap
+
+
+def _as_view(x, arr):
+    """Wrap ``arr``; if it shares memory with ``x`` it becomes a view of x (shared version)."""
+    xp = get_xp(arr)
+    if arr.base is not None and xp.may_share_memory(arr, x._data):
+        return x._view_of(arr)
+    return wrap(arr, x._dtype)
+
+
+class Reshape(Function):
+    @staticmethod
+    def forward(ctx, x, shape, strict_view):
+        ctx.in_shape = x._data.shape
+        data = x._data
+        if strict_view:
+            try:
+                out = data.view()
+                out.shape = shape  # raises when a copy would be needed
+            except AttributeError:
+                raise RuntimeError(
+                    "view size is not compatible with input tensor's size and stride (at least "
+                    "one dimension spans across two contiguous subspaces). Use .reshape(...) "
+                    "instead.") from None
+            return x._view_of(out)
+        return _as_view(x, data.reshape(shape))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.in_shape)
+
+
+class Permute(Function):
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return x._view_of(x._data.transpose(dims))
+
+    @staticmethod
+    def backward(ctx, g):
+        inv = [0] * len(ctx.dims)
+        for i, d in enumerate(ctx.dims):
+            inv[d] = i
+        return g.permute(inv)
+
+
+class Expand(Function):
+    @staticmethod
+    def forward(ctx, x, shape):
+        xp = get_xp(x._data)
+        return x._view_of(xp.broadcast_to(x._data, shape))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g  # the engine sums it back to the input's shape
+
+
+class Cat(Function):
+    @staticmethod
+    def forward(ctx, *tensors, dim):
+        xp = get_xp(tensors[0]._data)
+        ctx.sizes = [t._data.shape[dim] for t in tensors]
+        ctx.dim = dim
+        return wrap(xp.concatenate([t._data for t in tensors], axis=dim), tensors[0]._dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        out = []
+        start = 0
+        for s, need in zip(ctx.sizes, ctx.needs_input_grad):
+            out.append(g.narrow(ctx.dim, start, s) if need else None)
+            start += s
+        return tuple(out)
+
+
+class Flip(Function):
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return wrap(get_xp(x._data).flip(x._data, axis=dims).copy(), x._dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.flip(ctx.dims)
+
+
+class Roll(Function):
+    @staticmethod
+    def forward(ctx, x, shifts, dims):
+        ctx.args = (shifts, dims)
+        return wrap(get_xp(x._data).roll(x._data, shifts, axis=dims), x._dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        shifts, dims = ctx.args
+        if isinstance(shifts, tuple):
+            return g.roll(tuple(-s for s in shifts), dims)
+        return g.roll(-shifts, dims)
+
+
+class ConstantPad(Function):
+    """Pad with a constant; ``pads`` is a list of (before, after) per dim (may be negative)."""
+
+    @staticmethod
+    def forward(ctx, x, pads, value):
+        xp = get_xp(x._data)
+        data = x._data
+        crop = tuple(slice(max(-b, 0), data.shape[i] - max(-a, 0)) for i, (b, a) in
+                     enumerate(pads))
+        data = data[crop]
+        pos = [(max(b, 0), max(a, 0)) for b, a in pads]
+        out = xp.pad(data, pos, mode="constant", constant_values=value)
+        ctx.pads = pads
+        return wrap(out, x._dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        # un-pad: cropping is padding by the negated amounts
+        return g._pad_constant([(-b, -a) for b, a in ctx.pads], 0.0)
+
+
+class AsStrided(Function):
+    @staticmethod
+    def forward(ctx, x, size, stride, offset):
+        xp = get_xp(x._data)
+        base = x._data
+        item = base.itemsize
+        flat = base.reshape(-1) if base.flags.c_contiguous else base.copy().reshape(-1)
+        out = xp.lib.stride_tricks.as_strided(flat[offset:], shape=size,
+                                              strides=tuple(s * item for s in stride))
+        ctx.meta = (base.shape, size, stride, offset)
+        return x._view_of(out) if flat.base is not None or flat is base else wrap(out.copy(),
+                                                                                  x._dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, size, stride, offset = ctx.meta
+        from ..functions import zeros
+        n = int(np.prod(shape))
+        xp = get_xp(g._data)
+        idx = xp.arange(n).reshape(-1)
+        pos = np.lib.stride_tricks.as_strided(idx[offset:], shape=size,
+                                              strides=tuple(s * idx.itemsize for s in stride))
+        flat = zeros(n, dtype=g.dtype, device=g.device)
+        from ._common import wrap as _w
+        from .. import _dtype as D
+        flat = flat.index_add(0, _w(np.ascontiguousarray(pos).reshape(-1).astype(np.int64),
+                                    D.int64), g.reshape(-1))
+        return flat.reshape(shape)
