@@ -1,0 +1,30 @@
+"""ember.vision: torchvision's API on ember (datasets, transforms, models, utils).
+
+The submodules are imported lazily on first use, so ``import ember.vision`` is cheap and does
+not need Pillow.
+
+Example::
+
+    >>> import ember.vision
+    >>> ds = ember.vision.datasets.Digits(train=False)
+    >>> len(ds)
+    359
+"""
+
+import importlib
+
+_SUBMODULES = ("datasets", "transforms", "models", "utils")
+
+__all__ = list(_SUBMODULES)
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_SUBMODULES))
