@@ -721,7 +721,7 @@ _SIMPLE = [
     "index_put", "masked_fill", "masked_select", "masked_scatter", "take", "nonzero",
     "argwhere", "sort", "argsort", "msort", "topk", "kthvalue", "mode", "unique",
     "unique_consecutive", "bincount", "histc", "matmul", "mm", "bmm", "mv", "dot", "inner",
-    "outer", "ger", "addmm", "addmv", "addbmm", "baddbmm", "kron", "cross", "numel",
+    "outer", "ger", "addmm", "addmv", "addbmm", "baddbmm", "kron", "cross",
     "is_floating_point", "is_complex", "is_nonzero", "conj", "angle", "heaviside", "diff",
     "float_power", "cov", "corrcoef", "softmax", "log_softmax", "rsub", "subtract", "multiply",
     "divide", "fmax", "var_mean", "std_mean", "cdist", "atleast_1d", "atleast_2d", "atleast_3d",

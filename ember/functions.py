@@ -14,6 +14,7 @@ from ._tensor import Tensor, Size, _wrap_dim
 from .autograd.grad_mode import STATE
 from .ops import elementwise as E, reduce as R, movement as M, indexing as I, linalg as L
 from .ops._common import wrap, prep_binary, normalize_dims, check_same_device, float_dtype_for
+from .ops.elementwise import where
 from .random import _get as _gen
 
 _pyabs, _pymax, _pymin, _pysum, _pyround = builtins.abs, builtins.max, builtins.min, \
