@@ -126,7 +126,7 @@ def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, 
             if th:
                 for nr, hooks in th.items():
                     if nr < len(grads) and grads[nr] is not None:
-                        for h in list(hooks.values()):
+                        for _, h in sorted(hooks.items()):  # retain_grad's key sorts last
                             r = h(grads[nr])
                             if r is not None:
                                 grads[nr] = r

@@ -28,7 +28,7 @@ class Node:
         next_functions: tuple of ``(node, output_nr)`` pairs, one per input of the op
             (``(None, 0)`` for inputs that need no gradient).
     """
-    __slots__ = ("_edges", "_saved", "_saved_versions", "needs_input_grad", "_in_meta",
+    __slots__ = ("_edges", "_tensor_args", "_saved", "_saved_versions", "needs_input_grad", "_in_meta",
                  "_out_meta", "_non_diff", "_materialize", "_hooks", "_pre_hooks",
                  "_tensor_hooks", "_freed", "_seq", "__dict__", "__weakref__")
     _forward_cls = None
@@ -41,7 +41,9 @@ class Node:
 
     @property
     def next_functions(self):
-        return tuple((None, 0) if e is None else e for e in self._edges)
+        """One ``(node, output_nr)`` per tensor input (``(None, 0)`` if it needs no grad)."""
+        return tuple((None, 0) if e is None else e
+                     for e, is_t in zip(self._edges, self._tensor_args) if is_t)
 
     @property
     def metadata(self):
@@ -75,7 +77,7 @@ class AccumulateGrad(Node):
 
     def __init__(self, variable):
         self.variable = variable
-        self._edges = ()
+        self._edges = self._tensor_args = ()
         self._hooks = self._pre_hooks = self._tensor_hooks = None
         self._saved = None
         self._freed = False
@@ -255,6 +257,7 @@ def _attach(ctx, args, needs, out):
             edges.append(None)
             in_meta.append(None)
     ctx._edges = tuple(edges)
+    ctx._tensor_args = tuple(isinstance(a, Tensor) for a in args)
     ctx._in_meta = in_meta
     seq = Node._seq_counter
     seq[0] += 1

@@ -202,6 +202,13 @@ def unary(name, x):
 # --------------------------------------------------------------------------- binary
 
 
+def _scalars(*args):
+    """Non-tensor operands, kept on ctx (tensors go through save_for_backward, which frees
+    them after backward)."""
+    return tuple(None if isinstance(a, Tensor) else a for a in args)
+
+
+
 class Add(Function):
     @staticmethod
     def forward(ctx, a, b, dtype_):
@@ -227,7 +234,7 @@ class Mul(Function):
     def forward(ctx, a, b, dtype_):
         ctx.save_for_backward(a if isinstance(a, Tensor) else None,
                               b if isinstance(b, Tensor) else None)
-        ctx.scalars = (a, b)
+        ctx.scalars = _scalars(a, b)
         return wrap(data_of(a) * data_of(b), dtype_)
 
     @staticmethod
@@ -244,7 +251,7 @@ class Div(Function):
     def forward(ctx, a, b, dtype_):
         ctx.save_for_backward(a if isinstance(a, Tensor) else None,
                               b if isinstance(b, Tensor) else None)
-        ctx.scalars = (a, b)
+        ctx.scalars = _scalars(a, b)
         xp = get_xp(a._data if isinstance(a, Tensor) else b._data)
         with np.errstate(divide="ignore", invalid="ignore"):
             return wrap(xp.true_divide(data_of(a), data_of(b)), dtype_)
@@ -273,7 +280,7 @@ class Pow(Function):
             out = wrap(xp.power(xa, xb), dtype_)
         ctx.save_for_backward(a if isinstance(a, Tensor) else None,
                               b if isinstance(b, Tensor) else None, out)
-        ctx.scalars = (a, b)
+        ctx.scalars = _scalars(a, b)
         return out
 
     @staticmethod
@@ -348,7 +355,7 @@ class Remainder(Function):
     def forward(ctx, a, b, dtype_):
         ctx.save_for_backward(a if isinstance(a, Tensor) else None,
                               b if isinstance(b, Tensor) else None)
-        ctx.scalars = (a, b)
+        ctx.scalars = _scalars(a, b)
         xp = get_xp(a._data if isinstance(a, Tensor) else b._data)
         with np.errstate(divide="ignore", invalid="ignore"):
             return wrap(xp.remainder(data_of(a), data_of(b)), dtype_)
@@ -369,7 +376,7 @@ class Fmod(Function):
 
     @staticmethod
     def forward(ctx, a, b, dtype_):
-        ctx.scalars = (a, b)
+        ctx.scalars = _scalars(a, b)
         ctx.save_for_backward(a if isinstance(a, Tensor) else None,
                               b if isinstance(b, Tensor) else None)
         xp = get_xp(a._data if isinstance(a, Tensor) else b._data)
@@ -460,7 +467,7 @@ class Clamp(Function):
         res = wrap(out, dtype_)
         ctx.save_for_backward(x, lo if isinstance(lo, Tensor) else None,
                               hi if isinstance(hi, Tensor) else None)
-        ctx.scalars = (lo, hi)
+        ctx.scalars = _scalars(lo, hi)
         return res
 
     @staticmethod

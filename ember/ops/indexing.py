@@ -93,6 +93,9 @@ class GetItem(Function):
             check_bounds(data, idx)
             raise
         if _is_basic(idx):
+            if isinstance(out, np.generic):
+                # all-integer index: NumPy gives a scalar; `..., ` keeps a 0-d view instead
+                out = data[(idx if isinstance(idx, tuple) else (idx,)) + (Ellipsis,)]
             return x._view_of(out)
         return wrap(out, x._dtype)
 

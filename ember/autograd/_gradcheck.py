@@ -1,0 +1,149 @@
+"""gradcheck / gradgradcheck: compare autograd's gradients with finite differences.
+
+Checks every input element (the full Jacobian, column by column), as torch's slow mode does.
+Use float64 inputs.
+"""
+import numpy as np
+
+__all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
+
+
+class GradcheckError(RuntimeError):
+    """Raised by gradcheck when analytical and numerical gradients disagree."""
+
+
+def _as_tuple(x):
+    from .._tensor import Tensor
+    return (x,) if isinstance(x, Tensor) else tuple(x)
+
+
+def _numerical_jacobian(fn, inputs, eps):
+    from ..functions import from_numpy
+    outs0 = _as_tuple(fn(*inputs))
+    jac = []
+    for i, x in enumerate(inputs):
+        if not getattr(x, "requires_grad", False):
+            jac.append(None)
+            continue
+        base = x.detach().numpy().copy()
+        cols = []
+        for k in range(base.size):
+            vals = []
+            for sign in (1, -1):
+                pert = base.copy().reshape(-1)
+                pert[k] += sign * eps
+                moved = list(inputs)
+                moved[i] = from_numpy(pert.reshape(base.shape)).requires_grad_(True)
+                # (grad mode stays on: gradgradcheck's function differentiates inside)
+                vals.append([np.asarray(o.detach().numpy(), dtype=np.float64).reshape(-1)
+                             for o in _as_tuple(fn(*moved))])
+            cols.append(np.concatenate([(a - b) / (2 * eps) for a, b in zip(*vals)]))
+        jac.append(np.stack(cols, 0) if cols else np.zeros((0, sum(o.numel() for o in outs0))))
+    return jac
+
+
+def _analytical_jacobian(fn, inputs):
+    from . import grad
+    from ..functions import zeros_like
+    outs = _as_tuple(fn(*inputs))
+    diff = [x for x in inputs if getattr(x, "requires_grad", False)]
+    rows = {id(x): [] for x in diff}
+    for o in outs:
+        flat_n = o.numel()
+        for k in range(flat_n):
+            cot = zeros_like(o)
+            cot.view(-1)[k] = 1.0
+            if not o.requires_grad:
+                gs = [None] * len(diff)
+            else:
+                gs = grad(o, diff, cot, retain_graph=True, allow_unused=True)
+            for x, g in zip(diff, gs):
+                rows[id(x)].append(np.zeros(x.numel()) if g is None else
+                                   g.detach().numpy().reshape(-1).astype(np.float64))
+    result = []
+    for x in inputs:
+        if not getattr(x, "requires_grad", False):
+            result.append(None)
+        elif rows[id(x)]:
+            result.append(np.stack(rows[id(x)], 1))
+        else:
+            result.append(np.zeros((x.numel(), 0)))
+    return result
+
+
+def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
+              nondet_tol=0.0, check_undefined_grad=True, check_grad_dtypes=False,
+              check_batched_grad=False, check_batched_forward_grad=False,
+              check_forward_ad=False, check_backward_ad=True, fast_mode=False, masked=None):
+    """Check autograd gradients of ``func`` against central finite differences.
+
+    Args:
+        func (callable): takes tensors, returns a tensor or tuple of tensors.
+        inputs (Tensor or tuple): inputs; those with ``requires_grad=True`` are checked.
+        eps (float): finite-difference step.
+        atol (float): absolute tolerance.
+        rtol (float): relative tolerance.
+        raise_exception (bool): raise ``GradcheckError`` on mismatch instead of returning False.
+
+    Example::
+
+        >>> x = ember.randn(3, dtype=ember.float64, requires_grad=True)
+        >>> ember.autograd.gradcheck(lambda t: (t * t).sin(), (x,))
+        True
+    """
+    inputs = _as_tuple(inputs)
+    for x in inputs:
+        if getattr(x, "requires_grad", False) and x.dtype.name not in ("float64", "complex128"):
+            import warnings
+            warnings.warn(f"Input #{inputs.index(x)} requires gradient and is not a double "
+                          "precision floating point or complex. This check will likely fail if "
+                          "all the inputs are not of double precision floating point or complex.",
+                          UserWarning, stacklevel=2)
+    numerical = _numerical_jacobian(func, inputs, eps)
+    analytical = _analytical_jacobian(func, inputs)
+    for i, (n, a) in enumerate(zip(numerical, analytical)):
+        if n is None:
+            continue
+        if n.shape != a.shape or not np.allclose(a, n, rtol=rtol, atol=atol):
+            if raise_exception:
+                raise GradcheckError(
+                    f"Jacobian mismatch for output 0 with respect to input {i},\n"
+                    f"numerical:{n}\nanalytical:{a}\n")
+            return False
+    return True
+
+
+def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
+                  gen_non_contig_grad_outputs=False, raise_exception=True, **kwargs):
+    """Check second derivatives: gradcheck applied to the gradient of ``func``.
+
+    Args:
+        func (callable): takes tensors, returns a tensor or tuple of tensors.
+        inputs (Tensor or tuple): inputs requiring grad (float64).
+        grad_outputs (tuple, optional): cotangents for the outputs (random when None).
+
+    Example::
+
+        >>> x = ember.randn(3, dtype=ember.float64, requires_grad=True)
+        >>> ember.autograd.gradgradcheck(lambda t: (t ** 3).sum(), (x,))
+        True
+    """
+    from . import grad
+    from ..functions import randn
+    inputs = _as_tuple(inputs)
+    outs = _as_tuple(func(*inputs))
+    if grad_outputs is None:
+        grad_outputs = tuple(randn(o.shape, dtype=o.dtype, requires_grad=True) for o in outs)
+    grad_outputs = _as_tuple(grad_outputs)
+    n_in = len(inputs)
+
+    def first_grad(*args):
+        xs, gos = args[:n_in], args[n_in:]
+        o = _as_tuple(func(*xs))
+        diff = [x for x in xs if getattr(x, "requires_grad", False)]
+        gs = grad(o, diff, gos, create_graph=True, allow_unused=True)
+        from ..functions import zeros_like
+        return tuple(zeros_like(x) if g is None else g for x, g in zip(diff, gs))
+
+    return gradcheck(first_grad, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
+                     raise_exception=raise_exception)

@@ -1,0 +1,101 @@
+"""Normalization primitive: ``(x - mean) / sqrt(var + eps) * weight + bias`` over given axes.
+
+One fused Function serves batch norm (axes N and spatial, per-channel affine), layer norm
+(trailing axes, elementwise affine), instance norm (spatial axes) and group norm (after a
+reshape). NOTE: fused because the composed form costs ~10 passes over the activations and its
+backward twice that; the fused backward is the classic three-reduction formula
+
+    gx = invstd * (gxhat - mean(gxhat) - xhat * mean(gxhat * xhat)),  gxhat = g * weight
+
+computed on raw arrays. When a graph of the backward is wanted (``create_graph=True``) the
+same quantities are recomputed with ember ops from the saved input, so double backward works.
+"""
+from .._device import get_xp
+from ..autograd.function import Function
+from ..autograd.grad_mode import STATE
+from ._common import wrap
+
+
+def _stats(xp, x, axes):
+    """(mean, biased var) with keepdims, accumulated in the input's float dtype."""
+    mean = xp.mean(x, axis=axes, keepdims=True)
+    xc = x - mean
+    var = xp.mean(xc * xc, axis=axes, keepdims=True)
+    return mean, var, xc
+
+
+class Normalize(Function):
+    """Normalize ``x`` over ``axes`` and apply an optional affine map.
+
+    ``weight``/``bias`` (or None) are reshaped to ``param_shape`` (broadcastable to x).
+    Returns ``(out, mean, var)``; mean/var (biased, keepdims) are non-differentiable.
+    """
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, axes, param_shape, eps):
+        xp = get_xp(x._data)
+        data = x._data
+        mean, var, xc = _stats(xp, data, axes)
+        invstd = 1.0 / xp.sqrt(var + data.dtype.type(eps))
+        xhat = xc * invstd
+        out = xhat
+        if weight is not None:
+            out = out * weight._data.reshape(param_shape)
+        if bias is not None:
+            out = out + bias._data.reshape(param_shape)
+        elif weight is None:
+            out = xhat.copy() if out is xhat else out
+        ctx.save_for_backward(x, weight, bias)
+        ctx.raw = (xhat, invstd)
+        ctx.meta = (axes, param_shape, eps)
+        m, v = wrap(mean, x._dtype), wrap(var, x._dtype)
+        ctx.mark_non_differentiable(m, v)
+        return wrap(out, x._dtype), m, v
+
+    @staticmethod
+    def backward(ctx, g, _gm=None, _gv=None):
+        x, weight, bias = ctx.saved_tensors
+        axes, param_shape, eps = ctx.meta
+        nx, nw, nb = ctx.needs_input_grad[:3]
+        if STATE.enabled:   # create_graph: a differentiable recomputation
+            return _backward_composed(x, weight, bias, g, axes, param_shape, eps, nx, nw, nb)
+        xhat, invstd = ctx.raw
+        xp = get_xp(g._data)
+        gd = g._data
+        paxes = tuple(i for i, s in enumerate(param_shape) if s == 1)
+        gx = gw = gb = None
+        if nw:
+            gw = wrap(xp.sum(gd * xhat, axis=paxes).reshape(weight.shape), weight._dtype)
+        if nb:
+            gb = wrap(xp.sum(gd, axis=paxes).reshape(bias.shape), bias._dtype)
+        if nx:
+            gxh = gd * weight._data.reshape(param_shape) if weight is not None else gd
+            m1 = xp.mean(gxh, axis=axes, keepdims=True)
+            m2 = xp.mean(gxh * xhat, axis=axes, keepdims=True)
+            gx = wrap((gxh - m1 - xhat * m2) * invstd, x._dtype)
+        return gx, gw, gb, None, None, None
+
+
+def _backward_composed(x, weight, bias, g, axes, param_shape, eps, nx, nw, nb):
+    mean = x.mean(axes, keepdim=True)
+    xc = x - mean
+    var = (xc * xc).mean(axes, keepdim=True)
+    invstd = (var + eps).rsqrt()
+    xhat = xc * invstd
+    paxes = tuple(i for i, s in enumerate(param_shape) if s == 1)
+    gx = gw = gb = None
+    if nw:
+        gw = (g * xhat).sum(paxes).reshape(weight.shape)
+    if nb:
+        gb = g.sum(paxes).reshape(bias.shape)
+    if nx:
+        gxh = g * weight.reshape(param_shape) if weight is not None else g
+        m1 = gxh.mean(axes, keepdim=True)
+        m2 = (gxh * xhat).mean(axes, keepdim=True)
+        gx = (gxh - m1 - xhat * m2) * invstd
+    return gx, gw, gb, None, None, None
+
+
+def unbiased(var, n):
+    """Biased -> unbiased variance (n samples), as batch norm's running_var update uses."""
+    return var * (n / max(n - 1, 1))

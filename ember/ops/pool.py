@@ -1,0 +1,252 @@
+"""Pooling primitives: N-d max pooling (with indices) and average pooling.
+
+Both walk the kernel offsets: for each offset the windows' elements form one strided slice of
+the (padded) input, so a pool is ``prod(kernel)`` vectorised passes over output-sized arrays —
+for stride == kernel this is exactly the reshape trick, and the same code covers padding,
+dilation and ceil_mode. Max pooling keeps the winning offset per output (an int16 array) for
+backward, which scatters with strided adds (never ``np.add.at``).
+
+Ties and NaN follow torch: the first maximum in window order wins, and a NaN always wins.
+
+Functions close under differentiation (double backward exists, as in torch):
+``MaxPoolNd`` -> ``MaxPoolScatter`` <-> ``MaxPoolGather``; ``AvgPoolNd`` <-> ``AvgPoolNdBackward``.
+"""
+import itertools
+
+import numpy as np
+
+from .. import _dtype as D
+from .._device import get_xp
+from ..autograd.function import Function
+from ._common import wrap
+
+
+def pool_out_size(n, k, s, p, d, ceil_mode):
+    """torch's pooling_output_shape along one dim."""
+    num = n + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil_mode else 0)
+    o = num // s + 1
+    if ceil_mode and (o - 1) * s >= n + p:
+        o -= 1
+    return o
+
+
+class Geometry:
+    """Where each kernel offset's slice lies in the padded input."""
+    __slots__ = ("in_sp", "k", "s", "p", "d", "out", "hi", "offsets", "overlap")
+
+    def __init__(self, in_sp, k, s, p, d, out):
+        self.in_sp, self.k, self.s, self.p, self.d, self.out = in_sp, k, s, p, d, out
+        # extra padding after the input so every window slice stays in bounds (ceil_mode)
+        self.hi = tuple(max(0, (o - 1) * ss + dd * (kk - 1) + 1 - n - pp)
+                        for n, kk, ss, pp, dd, o in zip(in_sp, k, s, p, d, out))
+        self.offsets = list(itertools.product(*[range(kk) for kk in k]))
+        self.overlap = any(dd * (kk - 1) + 1 > ss for kk, ss, dd in zip(k, s, d))
+
+    def padded_shape(self, lead):
+        return tuple(lead) + tuple(n + pp + h for n, pp, h in zip(self.in_sp, self.p, self.hi))
+
+    def slice(self, offs):
+        return (slice(None), slice(None)) + tuple(
+            slice(o * dd, o * dd + ss * (n - 1) + 1, ss)
+            for o, dd, ss, n in zip(offs, self.d, self.s, self.out))
+
+    def interior(self):
+        return (slice(None), slice(None)) + tuple(slice(pp, pp + n)
+                                                  for n, pp in zip(self.in_sp, self.p))
+
+    def pad(self, xp, x, fill):
+        if not any(self.p) and not any(self.hi):
+            return x
+        buf = xp.full(self.padded_shape(x.shape[:2]), fill, dtype=x.dtype)
+        buf[self.interior()] = x
+        return buf
+
+
+def _lowest(dtype):
+    if dtype.kind == "f":
+        return -np.inf
+    if dtype.kind == "b":
+        return False
+    return np.iinfo(dtype).min
+
+
+def _arg_dtype(n):
+    return np.int16 if n < 32000 else np.int32
+
+
+def max_pool_raw(x, geo):
+    """Returns (values, arg): arg is the winning kernel-offset number per output."""
+    xp = get_xp(x)
+    buf = geo.pad(xp, x, _lowest(x.dtype))
+    check_nan = x.dtype.kind == "f" and bool(xp.isnan(x).any())
+    best = arg = None
+    for n, offs in enumerate(geo.offsets):
+        v = buf[geo.slice(offs)]
+        if best is None:
+            best = v.copy()
+            arg = xp.zeros(best.shape, dtype=_arg_dtype(len(geo.offsets)))
+            continue
+        better = v > best
+        if check_nan:
+            better |= xp.isnan(v)
+        xp.copyto(best, v, where=better)
+        xp.copyto(arg, n, where=better, casting="unsafe")
+    return best, arg
+
+
+def flat_indices(arg, geo):
+    """torch's return_indices: the flat position of each max within its (unpadded) plane."""
+    xp = get_xp(arg)
+    nd = len(geo.k)
+    flat = None
+    mult = 1
+    rem = arg.astype(np.int64)
+    strides_k = [int(np.prod(geo.k[i + 1:])) for i in range(nd)]
+    for i in reversed(range(nd)):
+        off_i = (rem // strides_k[i]) % geo.k[i]
+        shape = [1] * (nd + 2)
+        shape[2 + i] = geo.out[i]
+        base = (xp.arange(geo.out[i], dtype=np.int64) * geo.s[i] - geo.p[i]).reshape(shape)
+        pos = (base + off_i * geo.d[i]) * mult
+        flat = pos if flat is None else flat + pos
+        mult *= geo.in_sp[i]
+    return flat
+
+
+def scatter_raw(g, arg, geo):
+    """Send each output's gradient to its winning input position."""
+    xp = get_xp(g)
+    buf = xp.zeros(geo.padded_shape(g.shape[:2]), dtype=g.dtype)
+    for n, offs in enumerate(geo.offsets):
+        view = buf[geo.slice(offs)]
+        mask = arg == n
+        if geo.overlap:
+            view += xp.where(mask, g, 0)
+        else:
+            xp.copyto(view, g, where=mask)
+    return xp.ascontiguousarray(buf[geo.interior()])
+
+
+def gather_raw(t, arg, geo):
+    """The input values at each output's winning position (the adjoint of scatter_raw)."""
+    xp = get_xp(t)
+    buf = geo.pad(xp, t, 0)
+    out = xp.zeros(arg.shape, dtype=t.dtype)
+    for n, offs in enumerate(geo.offsets):
+        xp.copyto(out, buf[geo.slice(offs)], where=arg == n)
+    return out
+
+
+class MaxPoolNd(Function):
+    """Max pooling over the trailing ``len(kernel)`` dims of a (N, C, *S) input."""
+
+    @staticmethod
+    def forward(ctx, x, geo, return_indices):
+        vals, arg = max_pool_raw(x._data, geo)
+        ctx.geo = geo
+        ctx.arg = arg
+        out = wrap(vals, x._dtype)
+        if return_indices:
+            idx = wrap(flat_indices(arg, geo), D.int64)
+            ctx.mark_non_differentiable(idx)
+            return out, idx
+        return out
+
+    @staticmethod
+    def backward(ctx, g, gi=None):
+        return MaxPoolScatter.apply(g, ctx.arg, ctx.geo), None, None
+
+
+class MaxPoolScatter(Function):
+    """The input gradient of max pooling."""
+
+    @staticmethod
+    def forward(ctx, g, arg, geo):
+        ctx.arg, ctx.geo = arg, geo
+        return wrap(scatter_raw(g._data, arg, geo), g._dtype)
+
+    @staticmethod
+    def backward(ctx, gg):
+        return MaxPoolGather.apply(gg, ctx.arg, ctx.geo), None, None
+
+
+class MaxPoolGather(Function):
+    """Values at the max positions (the derivative of MaxPoolScatter)."""
+
+    @staticmethod
+    def forward(ctx, t, arg, geo):
+        ctx.arg, ctx.geo = arg, geo
+        return wrap(gather_raw(t._data, arg, geo), t._dtype)
+
+    @staticmethod
+    def backward(ctx, gg):
+        return MaxPoolScatter.apply(gg, ctx.arg, ctx.geo), None, None
+
+
+def avg_divisor(xp, geo, count_include_pad, divisor_override, dtype):
+    """torch's per-output divisor, broadcastable to (N, C, *out)."""
+    if divisor_override:
+        return dtype.type(divisor_override)
+    div = None
+    nd = len(geo.k)
+    for i in range(nd):
+        n, kk, ss, pp, o = geo.in_sp[i], geo.k[i], geo.s[i], geo.p[i], geo.out[i]
+        start = np.arange(o) * ss - pp
+        end = np.minimum(start + kk, n + pp)
+        size = end - start
+        if not count_include_pad:
+            size = np.minimum(end, n) - np.maximum(start, 0)
+        shape = [1] * nd
+        shape[i] = o
+        size = size.reshape(shape)
+        div = size if div is None else div * size
+    return xp.asarray(div.astype(dtype))
+
+
+def avg_pool_raw(x, geo, divisor):
+    xp = get_xp(x)
+    buf = geo.pad(xp, x, 0)
+    acc = None
+    for offs in geo.offsets:
+        v = buf[geo.slice(offs)]
+        if acc is None:
+            acc = v.copy()
+        else:
+            acc += v
+    acc /= divisor
+    return acc
+
+
+def avg_pool_backward_raw(g, geo, divisor):
+    xp = get_xp(g)
+    gd = g / divisor
+    buf = xp.zeros(geo.padded_shape(g.shape[:2]), dtype=g.dtype)
+    for offs in geo.offsets:
+        buf[geo.slice(offs)] += gd
+    return xp.ascontiguousarray(buf[geo.interior()])
+
+
+class AvgPoolNd(Function):
+    """Average pooling over the trailing ``len(kernel)`` dims of a (N, C, *S) input."""
+
+    @staticmethod
+    def forward(ctx, x, geo, divisor):
+        ctx.geo, ctx.divisor = geo, divisor
+        return wrap(avg_pool_raw(x._data, geo, divisor), x._dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return AvgPoolNdBackward.apply(g, ctx.geo, ctx.divisor), None, None
+
+
+class AvgPoolNdBackward(Function):
+    """The input gradient of average pooling (a linear map; its adjoint is AvgPoolNd)."""
+
+    @staticmethod
+    def forward(ctx, g, geo, divisor):
+        ctx.geo, ctx.divisor = geo, divisor
+        return wrap(avg_pool_backward_raw(g._data, geo, divisor), g._dtype)
+
+    @staticmethod
+    def backward(ctx, gg):
+        return AvgPoolNd.apply(gg, ctx.geo, ctx.divisor), None, None
