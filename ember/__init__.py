@@ -63,8 +63,11 @@ pi = _math.pi
 inf = _math.inf
 nan = _math.nan
 
-# the public names of functions.py (everything not starting with "_")
-__all__ = [n for n in dir(_functions) if not n.startswith("_")]
+__all__ = list(_functions.__all__) + [
+    "dtype", "device", "Tensor", "Size", "Generator", "no_grad", "enable_grad",
+    "set_grad_enabled", "inference_mode", "is_grad_enabled", "manual_seed", "seed",
+    "initial_seed", "get_rng_state", "set_rng_state", "promote_types", "result_type",
+    "can_cast", "get_default_dtype", "set_default_dtype", "set_printoptions", "autograd"]
 
 # lazily imported subpackages and heavier names (keeps `import ember` fast)
 _LAZY_MODULES = {"nn", "optim", "utils", "linalg", "cuda", "backends", "distributed", "vision",

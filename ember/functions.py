@@ -126,6 +126,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         return t.requires_grad_(requires_grad) if requires_grad else t
     dt = D.to_dtype(dtype)
     dev = _target_device(device)
+    if isinstance(data, np.generic):
+        data = np.asarray(data)
     xp = get_xp(data) if hasattr(data, "__cuda_array_interface__") else np
     if isinstance(data, np.ndarray):
         src_dt = D.from_np(data.dtype)
@@ -168,6 +170,8 @@ def as_tensor(data, dtype=None, device=None):
         if device is not None:
             out = out.to(device)
         return out
+    if isinstance(data, np.generic):
+        data = np.asarray(data)  # NumPy scalars keep their dtype, as in torch
     if isinstance(data, np.ndarray) and (dt is None or dt.np == data.dtype) and \
             (device is None or to_device(device).type == "cpu"):
         return from_numpy(data) if dt is not D.bfloat16 else tensor(data, dtype=dt)
@@ -214,7 +218,7 @@ def _filled(fill, size, dtype, device, requires_grad):
     dt = D.to_dtype(dtype) or D.get_default_dtype()
     dev = _target_device(device)
     xp = dev.xp if dev is not None else np
-    if fill == 0:
+    if fill == 0 or fill is None:
         arr = xp.zeros(size, dtype=dt.np)
     elif fill == 1:
         arr = xp.ones(size, dtype=dt.np)
@@ -1302,12 +1306,24 @@ def bitwise_not(input):
 
 
 def bitwise_left_shift(input, other):
-    """``input << other``."""
+    """Shift the bits of integer ``input`` left by ``other`` (the ``<<`` operator).
+
+    Example::
+
+        >>> ember.bitwise_left_shift(ember.tensor([1, 2]), 2)
+        tensor([4, 8])
+    """
     return _bitwise(np.left_shift, "lshift", input, other)
 
 
 def bitwise_right_shift(input, other):
-    """``input >> other``."""
+    """Shift the bits of integer ``input`` right by ``other`` (the ``>>`` operator).
+
+    Example::
+
+        >>> ember.bitwise_right_shift(ember.tensor([8, 4]), 2)
+        tensor([2, 1])
+    """
     return _bitwise(np.right_shift, "rshift", input, other)
 
 
@@ -1383,7 +1399,13 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
-    """Mean ignoring NaN."""
+    """Mean of the non-NaN elements.
+
+    Example::
+
+        >>> ember.nanmean(ember.tensor([1.0, float('nan'), 3.0]))
+        tensor(2.)
+    """
     m = ~isnan(input)
     return nansum(input, dim, keepdim, dtype=dtype) / m.sum(dim if dim is not None else (),
                                                            keepdim=keepdim)
@@ -2366,12 +2388,25 @@ def flip(input, dims):
 
 
 def fliplr(input):
-    """Flip dim 1."""
+    """Reverse the order of columns (dim 1).
+
+    Example::
+
+        >>> ember.fliplr(ember.tensor([[1, 2]]))
+        tensor([[2, 1]])
+    """
     return flip(input, (1,))
 
 
 def flipud(input):
-    """Flip dim 0."""
+    """Reverse the order of rows (dim 0).
+
+    Example::
+
+        >>> ember.flipud(ember.tensor([[1], [2]]))
+        tensor([[2],
+                [1]])
+    """
     return flip(input, (0,))
 
 
@@ -2801,7 +2836,14 @@ nonzero = I.nonzero
 
 
 def argwhere(input):
-    """``nonzero(input)``."""
+    """Indices of the non-zero elements as an (N, ndim) tensor (``nonzero(input)``).
+
+    Example::
+
+        >>> ember.argwhere(ember.tensor([0, 5, 7]))
+        tensor([[1],
+                [2]])
+    """
     return I.nonzero(input)
 
 
@@ -2846,7 +2888,14 @@ def argsort(input, dim=-1, descending=False, stable=False):
 
 
 def msort(input):
-    """Sort along dim 0."""
+    """Sort along dim 0 (the values only).
+
+    Example::
+
+        >>> ember.msort(ember.tensor([[3, 1], [2, 5]]))
+        tensor([[2, 1],
+                [3, 5]])
+    """
     return sort(input, 0).values
 
 
@@ -3136,7 +3185,14 @@ def _expand_ellipsis(eq, operands):
 
 
 def kron(input, other):
-    """Kronecker product."""
+    """Kronecker product of two tensors.
+
+    Example::
+
+        >>> ember.kron(ember.eye(2), ember.ones(1, 2))
+        tensor([[1., 1., 0., 0.],
+                [0., 0., 1., 1.]])
+    """
     a, b = input, other
     nd = _pymax(a.ndim, b.ndim)
     a = a.reshape((1,) * (nd - a.ndim) + tuple(a.shape))
@@ -3328,3 +3384,10 @@ def block_diag(*tensors):
         r += m.shape[0]
         c += m.shape[1]
     return out
+
+
+# the public API: every function defined here (and its aliases), plus the ops re-exported above
+__all__ = sorted([n for n, v in list(globals().items())
+                  if not n.startswith("_") and callable(v)
+                  and getattr(v, "__module__", None) == __name__
+                  and not isinstance(v, type)] + ["where", "nonzero"])
