@@ -29,6 +29,10 @@ from .random import (Generator, manual_seed, seed, initial_seed, get_rng_state, 
                      default_generator)
 from ._tensor_str import set_printoptions, get_printoptions  # noqa: F401
 
+from ._legacy import CPU_TYPES as _CPU_TYPES
+
+globals().update(_CPU_TYPES)  # FloatTensor, LongTensor, ... (legacy constructors)
+
 half, float, double = float16, float32, float64  # noqa: A001
 short, int, long = int16, int32, int64  # noqa: A001
 cfloat, cdouble = complex64, complex128

@@ -9,6 +9,8 @@
 ``autograd.grad`` uses the same walk, capturing gradients at the requested inputs instead of
 accumulating them into ``.grad``, and runs only the nodes that lead to those inputs.
 """
+import numpy as np
+
 from .function import AccumulateGrad
 from .grad_mode import STATE
 
@@ -139,13 +141,14 @@ def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, 
                 if node not in useful:
                     _release(node, retain_graph)
                     continue
-            if isinstance(node, AccumulateGrad):
+            if type(node) is AccumulateGrad:
                 if not capture:
                     _accumulate(node, grads[0], create_graph)
                 continue
             in_grads = _call_node(node, grads)
             if not retain_graph:
-                _release(node, False)
+                node._saved = None
+                node._freed = True
             for e, g, meta in zip(node._edges, in_grads, node._in_meta):
                 if e is None:
                     continue
@@ -158,8 +161,8 @@ def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, 
                         g = g.to(dt)
                     buf = buffers.get(nxt)
                     if buf is None:
-                        n_out = len(nxt._out_meta) if getattr(nxt, "_out_meta", None) else 1
-                        buf = buffers[nxt] = [None] * n_out
+                        om = nxt._out_meta
+                        buf = buffers[nxt] = [None] * (len(om) if om else 1)
                     buf[nr] = g if buf[nr] is None else buf[nr] + g
                 d = deps[nxt] - 1
                 deps[nxt] = d
@@ -194,11 +197,13 @@ def _release(node, retain_graph):
 def _call_node(node, grads):
     """Run one node's backward with its pre/post hooks; returns one grad per input edge."""
     meta = node._out_meta
-    if node._materialize and meta is not None:
+    if node._materialize and meta is not None and any(g is None for g in grads):
+        from .._tensor import Tensor
+        from .._device import _cuda_xp
         for i, g in enumerate(grads):
             if g is None and i < len(meta) and meta[i] is not None:
-                from .._tensor import Tensor
-                shape, dt, xp = meta[i]
+                shape, dt, arr_type = meta[i]
+                xp = np if arr_type is np.ndarray else _cuda_xp()
                 grads[i] = Tensor._wrap(xp.zeros(shape, dtype=dt.np), dt)
     if node._pre_hooks:
         for h in list(node._pre_hooks.values()):

@@ -78,6 +78,7 @@ class AccumulateGrad(Node):
     def __init__(self, variable):
         self.variable = variable
         self._edges = self._tensor_args = ()
+        self._out_meta = None
         self._hooks = self._pre_hooks = self._tensor_hooks = None
         self._saved = None
         self._freed = False
@@ -248,20 +249,34 @@ def _attach(ctx, args, needs, out):
     """Connect ``ctx`` into the graph: edges to the inputs, grad_fn on the outputs."""
     edges = []
     in_meta = []
+    is_tensor = []
     for a, n in zip(args, needs):
         if n:
             fn = a.grad_fn
             edges.append((fn, a._output_nr) if fn is not None else (a._accumulator(), 0))
             in_meta.append((a._data.shape, a._dtype))
+            is_tensor.append(True)
         else:
             edges.append(None)
             in_meta.append(None)
-    ctx._edges = tuple(edges)
-    ctx._tensor_args = tuple(isinstance(a, Tensor) for a in args)
+            is_tensor.append(isinstance(a, Tensor))
+    ctx._edges = edges
+    ctx._tensor_args = is_tensor
     ctx._in_meta = in_meta
     seq = Node._seq_counter
     seq[0] += 1
     ctx._seq = seq[0]
+    if type(out) is Tensor and ctx._non_diff is None:
+        # the common case: one differentiable output
+        for a in args:
+            if out is a:
+                out = Tensor._wrap(out._data, out._dtype)
+                break
+        ctx._out_meta = ((out._data.shape, out._dtype, type(out._data)),)
+        if out._dtype._cat >= 2:  # floating or complex
+            out.grad_fn = ctx
+            out._requires_grad = True
+        return out
     single = not isinstance(out, tuple)
     outs = (out,) if single else out
     non_diff = ctx._non_diff
@@ -272,12 +287,11 @@ def _attach(ctx, args, needs, out):
             if any(o is a for a in args):
                 # forward returned an input unchanged: the output is a new alias of it
                 o = Tensor._wrap(o._data, o._dtype)
-            if (non_diff is None or id(o) not in non_diff) and (o._dtype.is_floating_point
-                                                                  or o._dtype.is_complex):
+            if (non_diff is None or id(o) not in non_diff) and o._dtype._cat >= 2:
                 o.grad_fn = ctx
                 o._output_nr = i
                 o._requires_grad = True
-            meta.append((o._data.shape, o._dtype, get_xp(o._data)))  # to materialise zeros
+            meta.append((o._data.shape, o._dtype, type(o._data)))  # to materialise zeros
         else:
             meta.append(None)
         fixed.append(o)
@@ -308,5 +322,4 @@ def once_differentiable(fn):
     return wrapper
 
 
-from .._device import get_xp  # noqa: E402
 from .._tensor import Tensor  # noqa: E402  (circular: Tensor needs nothing from here at import)

@@ -37,8 +37,8 @@ def check_linear(x, w, b):
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
                            f"{torch_type_name(x._dtype)} and {torch_type_name(w._dtype)}")
     if b is not None and b._dtype is not x._dtype:
-        raise RuntimeError(f"expected mat1 and mat2 to have the same dtype, but got: "
-                           f"{torch_type_name(b._dtype)} != {torch_type_name(x._dtype)}")
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got "
+                           f"{torch_type_name(b._dtype)} and {torch_type_name(x._dtype)}")
     xs, ws = x._data.shape, w._data.shape
     if x._data.ndim == 0:
         raise RuntimeError("both arguments to linear need to be at least 1D, but they are 0D "
@@ -55,9 +55,11 @@ def check_linear(x, w, b):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{xs[-1]} and "
                            f"{ws[1]}x{ws[0]})")
     if b is not None and b._data.ndim > 0 and b._data.shape[-1] not in (1, ws[0]):
-        raise RuntimeError(f"The size of tensor a ({ws[0]}) must match the size of tensor b "
-                           f"({b._data.shape[-1]}) at non-singleton dimension "
-                           f"{max(x._data.ndim, 1) - 1}")
+        target = list(xs[:-1]) + [ws[0]]
+        raise RuntimeError(f"The expanded size of the tensor ({ws[0]}) must match the existing "
+                           f"size ({b._data.shape[-1]}) at non-singleton dimension "
+                           f"{len(target) - 1}.  Target sizes: {target}.  Tensor sizes: "
+                           f"{list(b._data.shape)}")
 
 
 class Linear(Function):
@@ -75,15 +77,15 @@ class Linear(Function):
         else:
             out = xp.matmul(xd.reshape(-1, xd.shape[-1]), wd.T).reshape(
                 xd.shape[:-1] + (wd.shape[0],))
+        out = xp.asarray(out)
         if b is not None:
-            if isinstance(out, np.ndarray) or hasattr(out, "shape"):
-                out = xp.asarray(out)
+            if out.ndim and b._data.ndim <= out.ndim:
                 out += b._data
             else:
                 out = out + b._data
         ctx.save_for_backward(x, w)
         ctx.has_bias = b is not None
-        return wrap(xp.asarray(out), x._dtype)
+        return wrap(out, x._dtype)
 
     @staticmethod
     def backward(ctx, g):
