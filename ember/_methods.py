@@ -146,12 +146,9 @@ def _inplace(self, fn, *args, **kwargs):
     _check_inplace(self)
     recording = STATE.enabled and (self._requires_grad or any(
         isinstance(a, Tensor) and a._requires_grad for a in args))
+    if recording and self._base is not None:
+        return _inplace_on_view(self, fn, *args, **kwargs)
     if recording:
-        if self._base is not None and (self._base._requires_grad or self._requires_grad):
-            raise RuntimeError(
-                "ember does not support in-place operations on a view of a tensor that "
-                "requires grad (torch rebases the view's history). Use the out-of-place form "
-                "(e.g. y = x.mul(2)) or assign into the base tensor with indexing.")
         old = Tensor._wrap(self._data.copy(), self._dtype)
         old.grad_fn, old._output_nr, old._requires_grad = (self.grad_fn, self._output_nr,
                                                            self._requires_grad)
@@ -164,6 +161,37 @@ def _inplace(self, fn, *args, **kwargs):
         self.grad_fn = result.grad_fn
         self._output_nr = result._output_nr
         self._requires_grad = True
+    return self
+
+
+def _graph_alias(t):
+    """A copy of ``t``'s current values that stands for ``t`` in the graph."""
+    old = Tensor._wrap(t._data.copy(), t._dtype)
+    old.grad_fn, old._output_nr, old._requires_grad = t.grad_fn, t._output_nr, t._requires_grad
+    old._grad_acc = t._grad_acc
+    return old
+
+
+def _inplace_on_view(self, fn, *args, **kwargs):
+    """In-place op on a view under autograd: the base's history is rewritten as
+    "base with the view's region replaced by op(view)" (torch's CopySlices), and the view
+    becomes a fresh view of the new base."""
+    base = self._base
+    if base.grad_fn is None and base._requires_grad:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
+                           "in-place operation.")
+    if not base._data.flags.c_contiguous:
+        raise RuntimeError("in-place operation on a view of a non-contiguous tensor under "
+                           "autograd; call .contiguous() on the base first")
+    size = tuple(self._data.shape)
+    stride_ = stride(self)
+    offset = storage_offset(self)
+    result = fn(_graph_alias(self), *args, **kwargs)
+    new_base = M.ViewScatter.apply(_graph_alias(base), result, size, stride_, offset)
+    _commit(self, result)  # writes through to the base's memory too
+    base.grad_fn, base._output_nr, base._requires_grad = new_base.grad_fn, 0, True
+    view = M.AsStrided.apply(_graph_alias(base), size, stride_, offset)
+    self.grad_fn, self._output_nr, self._requires_grad = view.grad_fn, 0, True
     return self
 
 

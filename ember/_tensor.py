@@ -474,7 +474,7 @@ class Tensor:
         fn = self.grad_fn
         return tensor_repr(data, self._dtype.name, device=str(self.device),
                            requires_grad=self._requires_grad and fn is None,
-                           grad_fn_name=None if fn is None else fn.name(),
+                           grad_fn_name=None if fn is None else type(fn).__name__,
                            is_parameter=False,
                            default_dtype_name=D.get_default_dtype().name)
 

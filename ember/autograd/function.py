@@ -35,9 +35,11 @@ class Node:
     _builtin = False
     _seq_counter = [0]
 
+    _qualified = None
+
     def name(self):
         """The node's name, e.g. ``'MulBackward0'``."""
-        return type(self).__name__
+        return self._qualified or type(self).__name__
 
     @property
     def next_functions(self):
@@ -159,9 +161,12 @@ BackwardCFunction = FunctionCtx
 def _make_node_class(fn_cls):
     base_name = fn_cls.__name__
     builtin = fn_cls.__module__.startswith("ember.")
-    name = base_name + "Backward0" if builtin else base_name + "Backward"
+    name = fn_cls.__dict__.get("_node_name") or (base_name + "Backward0" if builtin
+                                                 else base_name + "Backward")
+    qualified = ("torch::autograd::" + name) if "_node_name" in fn_cls.__dict__ else None
     return type(name, (FunctionCtx,), {"__slots__": (), "_forward_cls": fn_cls,
-                                       "_builtin": builtin, "__module__": fn_cls.__module__})
+                                       "_builtin": builtin, "_qualified": qualified,
+                                       "__module__": fn_cls.__module__})
 
 
 class Function:

@@ -129,31 +129,64 @@ class ConstantPad(Function):
         return g._pad_constant([(-b, -a) for b, a in ctx.pads], 0.0)
 
 
+def strided_positions(xp, size, stride, offset):
+    """Flat element positions, in a C-contiguous base, of the view (size, stride, offset)."""
+    pos = xp.full(tuple(size), offset, dtype=np.int64)
+    for d, (n, st) in enumerate(zip(size, stride)):
+        shape = [1] * len(size)
+        shape[d] = n
+        pos = pos + (xp.arange(n, dtype=np.int64) * st).reshape(shape)
+    return pos
+
+
 class AsStrided(Function):
+    """A view (size, stride, offset in elements) over the memory of a C-contiguous tensor."""
+
     @staticmethod
     def forward(ctx, x, size, stride, offset):
         xp = get_xp(x._data)
+        ctx.meta = (x._data.shape, size, stride, offset)
         base = x._data
+        if not base.flags.c_contiguous:
+            # torch's as_strided addresses the underlying storage; for a non-contiguous
+            # input ember addresses its contiguous copy (the values in logical order)
+            return wrap(base.reshape(-1)[strided_positions(xp, size, stride, offset)], x._dtype)
         item = base.itemsize
-        flat = base.reshape(-1) if base.flags.c_contiguous else base.copy().reshape(-1)
-        out = xp.lib.stride_tricks.as_strided(flat[offset:], shape=size,
+        out = xp.lib.stride_tricks.as_strided(base.reshape(-1)[offset:], shape=size,
                                               strides=tuple(s * item for s in stride))
-        ctx.meta = (base.shape, size, stride, offset)
-        return x._view_of(out) if flat.base is not None or flat is base else wrap(out.copy(),
-                                                                                  x._dtype)
+        return x._view_of(out)
 
     @staticmethod
     def backward(ctx, g):
         shape, size, stride, offset = ctx.meta
         from ..functions import zeros
-        n = int(np.prod(shape))
-        xp = get_xp(g._data)
-        idx = xp.arange(n).reshape(-1)
-        pos = np.lib.stride_tricks.as_strided(idx[offset:], shape=size,
-                                              strides=tuple(s * idx.itemsize for s in stride))
-        flat = zeros(n, dtype=g.dtype, device=g.device)
-        from ._common import wrap as _w
         from .. import _dtype as D
-        flat = flat.index_add(0, _w(np.ascontiguousarray(pos).reshape(-1).astype(np.int64),
-                                    D.int64), g.reshape(-1))
-        return flat.reshape(shape)
+        pos = strided_positions(get_xp(g._data), size, stride, offset).reshape(-1)
+        flat = zeros(int(np.prod(shape)), dtype=g.dtype, device=g.device)
+        return flat.index_add(0, wrap(pos, D.int64), g.reshape(-1)).reshape(shape)
+
+
+class ViewScatter(Function):
+    """``out = base.clone(); out.as_strided(size, stride, offset)[...] = src`` — how an in-place
+    op on a view rewrites its base's history (torch's CopySlices)."""
+    _node_name = "CopySlices"
+
+    @staticmethod
+    def forward(ctx, base, src, size, stride, offset):
+        xp = get_xp(base._data)
+        pos = strided_positions(xp, size, stride, offset)
+        out = xp.array(base._data, copy=True, order="C")
+        out.reshape(-1)[pos.reshape(-1)] = xp.broadcast_to(src._data, tuple(size)).reshape(-1)
+        ctx.meta = (size, stride, offset)
+        return wrap(out, base._dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        size, stride, offset = ctx.meta
+        from .. import _dtype as D
+        pos = wrap(strided_positions(get_xp(g._data), size, stride, offset).reshape(-1), D.int64)
+        nb, ns = ctx.needs_input_grad[:2]
+        flat = g.reshape(-1)
+        gb = flat.index_fill(0, pos, 0.0).reshape(g.shape) if nb else None
+        gs = flat.index_select(0, pos).reshape(size) if ns else None
+        return gb, gs

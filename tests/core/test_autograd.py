@@ -366,3 +366,25 @@ def test_saved_tensors_released_after_backward():
     gc.collect()
     assert ref() is None
     assert node is not None
+
+
+def test_inplace_on_views_rewrites_base_history_like_torch():
+    def run(m):
+        x = m.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+        y = x * 2
+        y[:, 1].mul_(x[:, 0])
+        y[0].mul_(3)
+        v = y.t()[2]
+        v.add_(10)
+        v.mul_(x[:, 0])
+        z = y.sum(0)
+        (z * m.arange(3.0)).sum().backward()
+        return y.detach().numpy(), x.grad.numpy(), y.grad_fn.name()
+    (ey, eg, en), (ty, tg, tn) = both(run)
+    np.testing.assert_allclose(ey, ty)
+    np.testing.assert_allclose(eg, tg)
+    assert en == tn == "CopySlices"
+    for m in (ember, torch):
+        leaf = m.ones(3, requires_grad=True)
+        with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad"):
+            leaf[1:].mul_(2)
