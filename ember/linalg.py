@@ -40,7 +40,7 @@ def det(A, *, out=None):
     Example::
 
         >>> ember.linalg.det(ember.tensor([[2.0, 1.0], [1.0, 3.0]]))
-        tensor(5.0000)
+        tensor(5.)
     """
     _check_square(A, "linalg.det")
     return _det(A)

@@ -1,0 +1,36 @@
+"""Docstring examples are the manual: run them as doctests (ember's modules, no torch)."""
+import doctest
+import importlib
+
+import numpy as np
+import pytest
+
+import ember
+
+MODULES = ["ember.functions", "ember._dtype", "ember._device", "ember._tensor", "ember.random",
+           "ember.linalg", "ember.autograd", "ember.autograd.function",
+           "ember.autograd.grad_mode", "ember.autograd.functional", "ember.autograd._gradcheck",
+           "ember.ops.elementwise", "ember.ops.indexing", "ember._methods",
+           "ember.nn.modules.module", "ember.nn.modules.container", "ember.nn.modules.linear",
+           "ember.nn.modules.activation", "ember.nn.modules.loss", "ember.nn.functional",
+           "ember.nn.init", "ember.nn.modules.conv", "ember.nn.modules.pooling",
+           "ember.nn.modules.batchnorm", "ember.nn.modules.rnn", "ember.optim.optimizer",
+           "ember.optim.sgd", "ember.optim.adam", "ember.optim.lr_scheduler",
+           "ember.utils.data.dataset", "ember.utils.data.dataloader",
+           "ember.vision.transforms.transforms", "ember.serialization"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples_run(name):
+    try:
+        mod = importlib.import_module(name)
+    except ImportError as e:
+        pytest.skip(f"{name} not importable: {e}")
+    finder = doctest.DocTestFinder(exclude_empty=True)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    for test in finder.find(mod, name, globs={"ember": ember, "np": np, "torch": ember}):
+        if test.examples:
+            ember.manual_seed(0)
+            runner.run(test)
+    results = runner.summarize(verbose=False)
+    assert results.failed == 0, f"{results.failed} doctest example(s) failed in {name}"
