@@ -482,8 +482,17 @@ def resize_(self, *sizes):
 
 
 def share_memory_(self):
-    """Move the storage to shared memory (a no-op for ember's in-process tensors)."""
-    return self
+    """Move the data to shared memory, so processes it is sent to (``ember.multiprocessing``)
+    see and update the same values. Returns self."""
+    from .multiprocessing import share_tensor
+    return share_tensor(self)
+
+
+def is_shared(self):
+    """Whether the data lives in shared memory (see ``share_memory_``)."""
+    import sys
+    mp = sys.modules.get("ember.multiprocessing")
+    return mp is not None and mp.is_shared(self)
 
 
 def apply_(self, callable):
@@ -841,6 +850,7 @@ Tensor.copy_ = copy_
 Tensor.set_ = set_
 Tensor.resize_ = resize_
 Tensor.share_memory_ = share_memory_
+Tensor.is_shared = is_shared
 Tensor.apply_ = apply_
 Tensor.map_ = map_
 Tensor._pad_constant = _pad_constant

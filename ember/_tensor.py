@@ -257,10 +257,6 @@ class Tensor:
         return self._version_box[0]
 
     @property
-    def is_shared_memory(self):
-        return False
-
-    @property
     def layout(self):
         from . import strided
         return strided
