@@ -28,7 +28,9 @@ def test_docstring_examples_run(name):
         pytest.skip(f"{name} not importable: {e}")
     finder = doctest.DocTestFinder(exclude_empty=True)
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    for test in finder.find(mod, name, globs={"ember": ember, "np": np, "torch": ember}):
+    globs = dict(vars(mod))
+    globs.update(ember=ember, np=np)
+    for test in finder.find(mod, name, globs=globs):
         if test.examples:
             ember.manual_seed(0)
             runner.run(test)
