@@ -29,7 +29,13 @@ def test_docstring_examples_run(name):
     finder = doctest.DocTestFinder(exclude_empty=True)
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     globs = dict(vars(mod))
+    # the names PyTorch's own docs assume: ember, np, nn, F
     globs.update(ember=ember, np=np)
+    try:
+        globs.setdefault("nn", importlib.import_module("ember.nn"))
+        globs.setdefault("F", importlib.import_module("ember.nn.functional"))
+    except ImportError:
+        pass
     for test in finder.find(mod, name, globs=globs):
         if test.examples:
             ember.manual_seed(0)
