@@ -11,7 +11,7 @@ from .. import _dtype as D
 from .._tensor import Tensor
 from .._device import get_xp
 from ..autograd.function import Function
-from ._common import wrap, prep_binary, data_of, float_dtype_for, is_scalar
+from ._common import wrap, prep_binary, data_of, float_dtype_for, is_scalar, _same_device
 
 
 def _special(xp, name):
@@ -29,7 +29,9 @@ def _special(xp, name):
             if name == "digamma":
                 return _digamma_numpy
             raise
-    import cupyx.scipy.special as sp
+    sp = getattr(xp, "_special", None)  # a stand-in backend (tests) brings its own
+    if sp is None:
+        import cupyx.scipy.special as sp
     return getattr(sp, name)
 
 
@@ -208,6 +210,21 @@ def _scalars(*args):
     return tuple(None if isinstance(a, Tensor) else a for a in args)
 
 
+def _save_operands(ctx, a, b, *extra):
+    """Save a binary op's operands for backward: tensors saved, Python scalars on ctx."""
+    ctx.save_for_backward(a if isinstance(a, Tensor) else None,
+                          b if isinstance(b, Tensor) else None, *extra)
+    ctx.scalars = _scalars(a, b)
+
+
+def _operands(ctx):
+    """The operands saved by ``_save_operands`` (tensor or scalar each), then any extras."""
+    saved = ctx.saved_tensors
+    sa, sb = ctx.scalars
+    return (saved[0] if saved[0] is not None else sa,
+            saved[1] if saved[1] is not None else sb) + tuple(saved[2:])
+
+
 
 class Add(Function):
     @staticmethod
@@ -232,36 +249,27 @@ class Sub(Function):
 class Mul(Function):
     @staticmethod
     def forward(ctx, a, b, dtype_):
-        ctx.save_for_backward(a if isinstance(a, Tensor) else None,
-                              b if isinstance(b, Tensor) else None)
-        ctx.scalars = _scalars(a, b)
+        _save_operands(ctx, a, b)
         return wrap(data_of(a) * data_of(b), dtype_)
 
     @staticmethod
     def backward(ctx, g):
-        a, b = ctx.saved_tensors
-        sa, sb = ctx.scalars
+        a, b = _operands(ctx)
         na, nb = ctx.needs_input_grad
-        return (g * (b if b is not None else sb) if na else None,
-                g * (a if a is not None else sa) if nb else None)
+        return (g * b if na else None), (g * a if nb else None)
 
 
 class Div(Function):
     @staticmethod
     def forward(ctx, a, b, dtype_):
-        ctx.save_for_backward(a if isinstance(a, Tensor) else None,
-                              b if isinstance(b, Tensor) else None)
-        ctx.scalars = _scalars(a, b)
+        _save_operands(ctx, a, b)
         xp = get_xp(a._data if isinstance(a, Tensor) else b._data)
         with np.errstate(divide="ignore", invalid="ignore"):
             return wrap(xp.true_divide(data_of(a), data_of(b)), dtype_)
 
     @staticmethod
     def backward(ctx, g):
-        a, b = ctx.saved_tensors
-        sa, sb = ctx.scalars
-        a = a if a is not None else sa
-        b = b if b is not None else sb
+        a, b = _operands(ctx)
         na, nb = ctx.needs_input_grad
         return (g / b if na else None,
                 -g * a / (b * b) if nb else None)
@@ -278,26 +286,23 @@ class Pow(Function):
                 if (np.asarray(xb) < 0).any():
                     raise RuntimeError("Integers to negative integer powers are not allowed.")
             out = wrap(xp.power(xa, xb), dtype_)
-        ctx.save_for_backward(a if isinstance(a, Tensor) else None,
-                              b if isinstance(b, Tensor) else None, out)
-        ctx.scalars = _scalars(a, b)
+        _save_operands(ctx, a, b, out)
         return out
 
     @staticmethod
     def backward(ctx, g):
-        a, b, out = ctx.saved_tensors
-        sa, sb = ctx.scalars
+        a, b, out = _operands(ctx)
         na, nb = ctx.needs_input_grad
         ga = gb = None
         if na:
-            if b is None:
-                ga = g * sb * a.pow(sb - 1) if sb != 0 else g * 0
+            if not isinstance(b, Tensor):
+                ga = g * b * a.pow(b - 1) if b != 0 else g * 0
             else:
                 # torch: grad is 0 where the exponent is 0 (even at a == 0)
                 ga = g * b * a.pow(b - 1)
                 ga = ga.masked_fill(b == 0, 0.0)
         if nb:
-            base = a if a is not None else sa
+            base = a
             lg = base.log() if isinstance(base, Tensor) else math.log(base) if base > 0 else (
                 math.nan if base < 0 else -math.inf)
             gb = g * out * lg
@@ -353,22 +358,16 @@ class Remainder(Function):
 
     @staticmethod
     def forward(ctx, a, b, dtype_):
-        ctx.save_for_backward(a if isinstance(a, Tensor) else None,
-                              b if isinstance(b, Tensor) else None)
-        ctx.scalars = _scalars(a, b)
+        _save_operands(ctx, a, b)
         xp = get_xp(a._data if isinstance(a, Tensor) else b._data)
         with np.errstate(divide="ignore", invalid="ignore"):
             return wrap(xp.remainder(data_of(a), data_of(b)), dtype_)
 
     @staticmethod
     def backward(ctx, g):
-        a, b = ctx.saved_tensors
-        sa, sb = ctx.scalars
+        a, b = _operands(ctx)
         na, nb = ctx.needs_input_grad
-        aa = a if a is not None else sa
-        bb = b if b is not None else sb
-        return (g if na else None,
-                -g * (aa / bb).floor() if nb else None)
+        return (g if na else None), (-g * (a / b).floor() if nb else None)
 
 
 class Fmod(Function):
@@ -376,21 +375,16 @@ class Fmod(Function):
 
     @staticmethod
     def forward(ctx, a, b, dtype_):
-        ctx.scalars = _scalars(a, b)
-        ctx.save_for_backward(a if isinstance(a, Tensor) else None,
-                              b if isinstance(b, Tensor) else None)
+        _save_operands(ctx, a, b)
         xp = get_xp(a._data if isinstance(a, Tensor) else b._data)
         with np.errstate(divide="ignore", invalid="ignore"):
             return wrap(xp.fmod(data_of(a), data_of(b)), dtype_)
 
     @staticmethod
     def backward(ctx, g):
-        a, b = ctx.saved_tensors
-        sa, sb = ctx.scalars
+        a, b = _operands(ctx)
         na, nb = ctx.needs_input_grad
-        aa = a if a is not None else sa
-        bb = b if b is not None else sb
-        return (g if na else None, -g * (aa / bb).trunc() if nb else None)
+        return (g if na else None), (-g * (a / b).trunc() if nb else None)
 
 
 def binary(cls, a, b):
@@ -448,6 +442,9 @@ def where(condition, input=None, other=None):
                                f"tensor with dtype {condition._dtype.name.capitalize()}")
     if isinstance(input, Tensor) or isinstance(other, Tensor):
         a, b, rt = prep_binary(input, other)
+        ref = a if isinstance(a, Tensor) else b
+        if type(condition._data) is not np.ndarray or type(ref._data) is not np.ndarray:
+            condition, _ = _same_device(condition, ref)
     else:
         rt = D.result_type(input, other)
         a, b = input, other
