@@ -1934,6 +1934,15 @@ class _ZipReader:
         """Record ``name`` as a new writable uint8 ndarray (read in chunks, CRC checked)."""
         info = self.infos[name]
         out = np.empty(info.file_size, np.uint8)
+        if info.compress_type == zipfile.ZIP_STORED and hasattr(self.zf.fp, "readinto"):
+            # the common case (torch stores records uncompressed): one read straight into the
+            # array, then one CRC over it
+            self.zf.fp.seek(self.data_offset(name))
+            if self.zf.fp.readinto(memoryview(out)) != info.file_size:
+                raise CheckpointError(f"record {self.prefix + name!r} is truncated")
+            if zlib.crc32(out) != info.CRC:
+                raise CheckpointError(f"record {self.prefix + name!r} is corrupt (CRC mismatch)")
+            return out
         mv = memoryview(out)
         with self.zf.open(info) as fh:
             pos = 0
