@@ -235,8 +235,9 @@ class Softmax(Function):
         xp = get_xp(x._data)
         data = x._data
         if data.size:
-            e = xp.exp(data - xp.max(data, axis=dim, keepdims=True))
-            e /= xp.sum(e, axis=dim, keepdims=True)
+            with np.errstate(invalid="ignore"):  # all -inf rows give NaN, silently as torch
+                e = xp.exp(data - xp.max(data, axis=dim, keepdims=True))
+                e /= xp.sum(e, axis=dim, keepdims=True)
         else:
             e = data.copy()
         out = wrap(e, x._dtype)
@@ -257,8 +258,9 @@ class LogSoftmax(Function):
         xp = get_xp(x._data)
         data = x._data
         if data.size:
-            shifted = data - xp.max(data, axis=dim, keepdims=True)
-            out = shifted - xp.log(xp.sum(xp.exp(shifted), axis=dim, keepdims=True))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                shifted = data - xp.max(data, axis=dim, keepdims=True)
+                out = shifted - xp.log(xp.sum(xp.exp(shifted), axis=dim, keepdims=True))
         else:
             out = data.copy()
         res = wrap(out, x._dtype)
