@@ -46,7 +46,10 @@ def run(argv):
             return 2
         sys.argv = [argv[1]] + argv[2:]
         sys.path.insert(0, os.getcwd())
-        runpy.run_module(argv[1], run_name="__main__", alter_sys=True)
+        mod = argv[1]
+        if mod.partition(".")[0] in compat.ALIASES:  # -m torch.distributed.run: runpy needs
+            mod = compat.resolve(mod)                # the ember module (aliases carry no code)
+        runpy.run_module(mod, run_name="__main__", alter_sys=True)
         return 0
     path = argv[0]
     if not os.path.exists(path):
