@@ -40,9 +40,10 @@ def prep_binary(a, b):
     """
     ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
     if ta and tb:
+        if type(a._data) is not np.ndarray or type(b._data) is not np.ndarray:
+            a, b = _same_device(a, b)
         if a._dtype is b._dtype:
             return a, b, a._dtype
-        check_same_device(a, b)
         rt = D.result_type(a, b)
     elif ta:
         dt = a._dtype
@@ -93,11 +94,26 @@ def _coerce(x, like):
 
 
 def check_same_device(a, b):
+    """Raise torch's error when tensors ``a`` and ``b`` live on different devices."""
     da, db = type(a._data), type(b._data)
     if da is not db or (da is not np.ndarray and a.device != b.device):
-        devs = sorted({str(a.device), str(b.device)}, key=lambda s: s == "cpu")
+        devs = sorted({str(a.device), str(b.device)}, key=lambda s: (s == "cpu", s))
         raise RuntimeError("Expected all tensors to be on the same device, but found at least "
                            f"two devices, {devs[0]} and {devs[1]}!")
+
+
+def _same_device(a, b):
+    """Operands of an elementwise op on one device: a 0-d cpu tensor joins the other operand's
+    GPU (torch treats it like a scalar); any other mix raises torch's error."""
+    da, db = a.device, b.device
+    if da == db:
+        return a, b
+    if da.type == "cpu" and a._data.ndim == 0:
+        return a.to(db), b
+    if db.type == "cpu" and b._data.ndim == 0:
+        return a, b.to(da)
+    check_same_device(a, b)
+    return a, b
 
 
 def data_of(x):

@@ -16,6 +16,10 @@ Three Functions close under differentiation, so double backward exists as in tor
 ``(before, after)`` per spatial dim (asymmetric pads make ``padding='same'`` exact).
 """
 import itertools
+import sys
+import threading
+
+import numpy as np
 
 from .._device import get_xp
 from ..autograd.function import Function
@@ -39,6 +43,49 @@ def _cf(a):
     """(N, *S, C) -> (N, C, *S) view."""
     nd = a.ndim
     return a.transpose((0, nd - 1) + tuple(range(1, nd - 1)))
+
+
+_WS = threading.local()
+_WS_LIMIT = 1 << 29   # bytes of scratch kept per thread (larger single buffers are not kept)
+
+
+def _free_refcount():
+    bufs = [np.empty(1)]
+    for a in bufs:
+        return sys.getrefcount(a)
+
+
+_FREE_REFS = _free_refcount()   # refcount of a cached buffer nobody else holds (same pattern)
+
+
+def workspace(xp, shape, dtype):
+    """A scratch array for a large temporary (e.g. the column matrix), reused across calls.
+
+    NOTE: a fresh multi-MB NumPy array costs page faults that take as long as another pass
+    over the data; training loops allocate the same shapes every step, so the buffers are
+    kept (per thread) and handed out again once nothing else references them.
+    """
+    if xp is not np:
+        return xp.empty(shape, dtype)    # cupy has its own memory pool
+    dtype = np.dtype(dtype)
+    cache = getattr(_WS, "cache", None)
+    if cache is None:
+        cache = _WS.cache = {}
+        _WS.nbytes = 0
+    key = (tuple(shape), dtype)
+    bufs = cache.setdefault(key, [])
+    for a in bufs:
+        if sys.getrefcount(a) <= _FREE_REFS:    # held only by the cache itself
+            return a
+    a = np.empty(shape, dtype)
+    if (1 << 20) <= a.nbytes <= _WS_LIMIT // 4 and len(bufs) < 8:
+        if _WS.nbytes + a.nbytes > _WS_LIMIT:
+            cache.clear()
+            _WS.nbytes = 0
+            cache[key] = bufs = []
+        bufs.append(a)
+        _WS.nbytes += a.nbytes
+    return a
 
 
 def conv_out_size(n, k, s, lo, hi, d):
@@ -79,7 +126,9 @@ def im2col_cl(x, ksize, conf, out=None):
         + tuple(st[1 + i] * dilation[i] for i in range(nd)) + (st[-1],))
     M, kk = N * _prod(out), _prod(ksize)
     if groups == 1:
-        return win.reshape(M, kk * C), tuple(out)
+        cols = workspace(xp, (M, kk * C), x.dtype)
+        xp.copyto(cols.reshape(win.shape), win)
+        return cols, tuple(out)
     cg = C // groups
     cols = win.reshape(M, kk, groups, cg).transpose(2, 0, 1, 3).reshape(groups, M, kk * cg)
     return cols, tuple(out)
@@ -110,55 +159,70 @@ def conv_forward(x, w, b, conf, out=None, keep_cols=False):
     O = w.shape[0]
     cols, out = im2col_cl(x, w.shape[2:], conf, out)
     wm = _weight_matrix(w, groups)
-    if groups == 1:
-        y = cols @ wm
+    y = xp.empty((N, O) + out, dtype=x.dtype)
+    flat = y.reshape(N, O, -1)
+    if groups == 1 and cols.shape[1] < 4 * O:
+        # few input channels (first layer): produce (O, N*out) directly, so the move to NCHW
+        # copies long contiguous runs instead of transposing channels-last rows
+        src = (wm.T @ cols.T).reshape(O, N, -1).transpose(1, 0, 2)
     else:
-        y = xp.matmul(cols, wm).transpose(1, 0, 2).reshape(-1, O)
-    if b is not None:
-        y += b
-    y = xp.ascontiguousarray(_cf(y.reshape((N,) + out + (O,))))
+        r = cols @ wm if groups == 1 else xp.matmul(cols, wm).transpose(1, 0, 2).reshape(-1, O)
+        src = r.reshape(N, -1, O).transpose(0, 2, 1)
+    if b is not None:        # the bias is added while moving to NCHW (one pass)
+        xp.add(src, b.reshape(1, O, 1), out=flat)
+    else:
+        flat[...] = src
     return y, (cols if keep_cols else None)
 
 
-def conv_backward_input(g, w, in_spatial, conf):
-    """Raw input gradient of a convolution (= transposed convolution of ``g``)."""
+def conv_backward_input(g, w, in_spatial, conf, rows=None):
+    """Raw input gradient of a convolution (= transposed convolution of ``g``).
+
+    col2im as one small matmul plus one strided add per kernel offset: the (N*out, C) block
+    of each offset is computed contiguously and added into its window positions.
+    """
     stride, pads, dilation, groups = conf
     xp = get_xp(g)
     N = g.shape[0]
-    out = g.shape[2:]
+    out = tuple(g.shape[2:])
     nd = len(out)
-    k = w.shape[2:]
+    k = tuple(w.shape[2:])
     C = w.shape[1] * groups
-    wm = _weight_matrix(w, groups)
-    rows = _grad_rows(g)
-    if groups == 1:
-        dcols = (rows @ wm.T).reshape((N,) + tuple(out) + tuple(k) + (C,))
-    else:
-        og, cg = w.shape[0] // groups, w.shape[1]
-        gg = rows.reshape(-1, groups, og).transpose(1, 0, 2)
-        dcols = xp.matmul(gg, wm.transpose(0, 2, 1))            # (G, M, kk*cg)
-        dcols = dcols.reshape(groups, -1, _prod(k), cg).transpose(1, 2, 0, 3)
-        dcols = dcols.reshape((N,) + tuple(out) + tuple(k) + (C,))
+    if rows is None:
+        rows = _grad_rows(g)
     full = tuple(n + lo + hi for n, (lo, hi) in zip(in_spatial, pads))
     gx = xp.zeros((N,) + full + (C,), dtype=g.dtype)
-    lead = (slice(None),) * (1 + nd)
-    for offs in itertools.product(*[range(kn) for kn in k]):
-        sl = (slice(None),) + tuple(slice(o * d, o * d + s * (n - 1) + 1, s)
-                                    for o, d, s, n in zip(offs, dilation, stride, out))
-        gx[sl] += dcols[lead + offs]
+    if groups == 1:
+        # (prod(k), O, C): the weight slice of each kernel offset
+        wk = w.transpose(tuple(range(2, 2 + nd)) + (0, 1)).reshape(_prod(k), w.shape[0], C)
+        tmp = xp.empty((rows.shape[0], C), dtype=g.dtype)
+        block = lambda n: xp.matmul(rows, wk[n], out=tmp).reshape(  # noqa: E731
+            (N,) + out + (C,))
+    else:
+        og, cg = w.shape[0] // groups, w.shape[1]
+        gg = rows.reshape(-1, groups, og).transpose(1, 0, 2)               # (G, M, og)
+        wk = w.reshape((groups, og, cg) + k).transpose(
+            tuple(range(3, 3 + nd)) + (0, 1, 2)).reshape((_prod(k), groups, og, cg))
+        block = lambda n: xp.matmul(gg, wk[n]).transpose(1, 0, 2).reshape(  # noqa: E731
+            (N,) + out + (C,))
+    for n, offs in enumerate(itertools.product(*[range(kn) for kn in k])):
+        sl = (slice(None),) + tuple(slice(o * d, o * d + s * (m - 1) + 1, s)
+                                    for o, d, s, m in zip(offs, dilation, stride, out))
+        gx[sl] += block(n)
     gx = gx[(slice(None),) + tuple(slice(lo, lo + n) for n, (lo, _) in zip(in_spatial, pads))]
     return xp.ascontiguousarray(_cf(gx))
 
 
-def conv_backward_weight(x, g, ksize, conf, cols=None):
-    """Raw weight gradient of a convolution."""
+def conv_backward_weight(x, g, ksize, conf, cols=None, rows=None):
+    """Raw weight gradient of a convolution (cols^T @ rows)."""
     groups = conf[3]
     xp = get_xp(g)
     nd = len(ksize)
     O = g.shape[1]
     if cols is None:
         cols, _ = im2col_cl(x, ksize, conf, out=tuple(g.shape[2:]))
-    rows = _grad_rows(g)
+    if rows is None:
+        rows = _grad_rows(g)
     if groups == 1:
         C = cols.shape[1] // _prod(ksize)
         gw = (cols.T @ rows).reshape(tuple(ksize) + (C, O))
@@ -199,10 +263,11 @@ class ConvNd(Function):
         conf = ctx.conf
         nx, nw, nb = ctx.needs_input_grad[:3]
         gx = gw = gb = None
+        rows = _grad_rows(g._data) if nx and nw else None   # shared by both products
         if nx:
-            gx = ConvNdBackwardInput.apply(g, w, tuple(x.shape[2:]), conf)
+            gx = ConvNdBackwardInput.apply(g, w, tuple(x.shape[2:]), conf, rows)
         if nw:
-            gw = ConvNdBackwardWeight.apply(x, g, tuple(w.shape[2:]), conf, ctx.cols)
+            gw = ConvNdBackwardWeight.apply(x, g, tuple(w.shape[2:]), conf, ctx.cols, rows)
         ctx.cols = None
         if nb:
             gb = g.sum((0,) + tuple(range(2, g.ndim)))
@@ -213,10 +278,10 @@ class ConvNdBackwardInput(Function):
     """gx = conv_transpose(g, w): the input gradient of ConvNd, and ConvTranspose's forward."""
 
     @staticmethod
-    def forward(ctx, g, w, in_spatial, conf):
+    def forward(ctx, g, w, in_spatial, conf, rows=None):
         ctx.save_for_backward(g, w)
         ctx.conf = conf
-        return wrap(conv_backward_input(g._data, w._data, in_spatial, conf), g._dtype)
+        return wrap(conv_backward_input(g._data, w._data, in_spatial, conf, rows), g._dtype)
 
     @staticmethod
     def backward(ctx, gg):
@@ -225,18 +290,18 @@ class ConvNdBackwardInput(Function):
         ng, nw = ctx.needs_input_grad[:2]
         out = tuple(g.shape[2:])
         dg = _crop_to(ConvNd.apply(gg, w, None, conf), out) if ng else None
-        dw = ConvNdBackwardWeight.apply(gg, g, tuple(w.shape[2:]), conf, None) if nw else None
-        return dg, dw, None, None
+        dw = ConvNdBackwardWeight.apply(gg, g, tuple(w.shape[2:]), conf) if nw else None
+        return dg, dw, None, None, None
 
 
 class ConvNdBackwardWeight(Function):
     """gw = correlate(x, g): the weight gradient of ConvNd."""
 
     @staticmethod
-    def forward(ctx, x, g, ksize, conf, cols=None):
+    def forward(ctx, x, g, ksize, conf, cols=None, rows=None):
         ctx.save_for_backward(x, g)
         ctx.conf = conf
-        return wrap(conv_backward_weight(x._data, g._data, ksize, conf, cols), g._dtype)
+        return wrap(conv_backward_weight(x._data, g._data, ksize, conf, cols, rows), g._dtype)
 
     @staticmethod
     def backward(ctx, ggw):
@@ -245,7 +310,7 @@ class ConvNdBackwardWeight(Function):
         nx, ng = ctx.needs_input_grad[:2]
         dx = ConvNdBackwardInput.apply(g, ggw, tuple(x.shape[2:]), conf) if nx else None
         dg = _crop_to(ConvNd.apply(x, ggw, None, conf), tuple(g.shape[2:])) if ng else None
-        return dx, dg, None, None, None
+        return dx, dg, None, None, None, None
 
 
 # --------------------------------------------------------------------------- unfold / fold
@@ -268,7 +333,8 @@ def _unfold_raw(x, ksize, dilation, padding, stride):
         buf, shape=(N, C, ksize[0], ksize[1], oh, ow),
         strides=(st[0], st[1], st[2] * dilation[0], st[3] * dilation[1], st[2] * stride[0],
                  st[3] * stride[1]))
-    return win.reshape(N, C * ksize[0] * ksize[1], oh * ow)
+    out = win.reshape(N, C * ksize[0] * ksize[1], oh * ow)
+    return out.copy() if xp.may_share_memory(out, x) else out
 
 
 def _fold_raw(cols, output_size, ksize, dilation, padding, stride):

@@ -24,12 +24,12 @@ def convert_index(idx, xp=np):
 def _conv1(i, xp):
     if isinstance(i, Tensor):
         if i._dtype is D.bool or i._dtype is D.uint8:
-            return i._data.astype(bool) if i._dtype is D.uint8 else i._data
+            return _on_xp(i._data.astype(bool) if i._dtype is D.uint8 else i._data, xp)
         if i._dtype.is_floating_point:
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         if i._data.ndim == 0:
             return int(i._data)
-        return i._data
+        return _on_xp(i._data, xp)
     if isinstance(i, (list, tuple)) and i and not isinstance(i, tuple):
         arr = xp.asarray([int(v) if isinstance(v, Tensor) else v for v in i]) \
             if all(not isinstance(v, (list, tuple)) for v in i) else xp.asarray(i)
@@ -39,11 +39,24 @@ def _conv1(i, xp):
     if isinstance(i, list) and not i:
         return xp.asarray([], dtype=np.int64)
     if isinstance(i, np.ndarray) or (xp is not np and isinstance(i, xp.ndarray)):
-        return i
+        return _on_xp(i, xp)
     if isinstance(i, (float, np.floating)):
         raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte "
                          "Variables are valid indices (got float)")
     return i
+
+
+def _on_xp(arr, xp):
+    """An index array on the indexed tensor's device: cpu indices move to the GPU (as torch
+    allows); GPU indices into a cpu tensor raise torch's error."""
+    if xp is np:
+        if not isinstance(arr, np.ndarray) or getattr(arr, "_ember_fake_cuda", False):
+            raise RuntimeError("indices should be either on cpu or on the same device as the "
+                               "indexed tensor (cpu)")
+        return arr
+    if isinstance(arr, np.ndarray) and not getattr(arr, "_ember_fake_cuda", False):
+        return xp.asarray(arr)
+    return arr
 
 
 def _is_basic(idx):

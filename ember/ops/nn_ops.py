@@ -33,6 +33,12 @@ def torch_type_name(dt):
 
 def check_linear(x, w, b):
     """torch's errors for ``F.linear`` operands (dtype first, then shapes)."""
+    if type(x._data) is not np.ndarray or type(w._data) is not np.ndarray or (
+            b is not None and type(b._data) is not np.ndarray):
+        from ._common import check_same_device
+        check_same_device(x, w)
+        if b is not None:
+            check_same_device(x, b)
     if x._dtype is not w._dtype:
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
                            f"{torch_type_name(x._dtype)} and {torch_type_name(w._dtype)}")
@@ -111,6 +117,19 @@ class Linear(Function):
         gw = g2.mT.matmul(x.reshape(-1, n_in)) if nw else None
         gb = g2.sum(0) if nb else None
         return gx, gw, gb
+
+
+class LinearNoBias(Linear):
+    """``y = x @ W.T`` (Linear without bias; its node prints as torch's MmBackward0)."""
+
+
+def _rename_node(fn_cls, name):
+    """Give ``fn_cls``'s graph node torch's grad_fn name (e.g. ``AddmmBackward0``)."""
+    fn_cls._backward_cls.__name__ = fn_cls._backward_cls.__qualname__ = name
+
+
+_rename_node(Linear, "AddmmBackward0")
+_rename_node(LinearNoBias, "MmBackward0")
 
 
 # --------------------------------------------------------------------------- losses
@@ -276,6 +295,9 @@ class CrossEntropy(_LogitLoss):
         return out
 
 
+_rename_node(CrossEntropy, "NllLossBackward0")
+
+
 class NLLLoss(_LogitLoss):
     """Negative log-likelihood of log-probabilities ``x`` at the target classes."""
 
@@ -378,6 +400,7 @@ class Embedding(Function):
 _SQRT1_2 = 1.0 / math.sqrt(2.0)
 _SQRT_2_PI = math.sqrt(2.0 / math.pi)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_ONE_SIXTH_F32 = float(np.float32(1.0 / 6.0))  # torch's hardsigmoid backward uses 1.0f / 6.0f
 
 
 def _gelu_tanh_fwd(xp, x):
@@ -422,10 +445,10 @@ ACTIVATIONS = {
     "hardtanh":    (lambda xp, x, lo, hi: xp.clip(x, lo, hi),
                     lambda x, y, g, lo, hi: g * ((x > lo) & (x < hi)).to(g.dtype)),
     "hardsigmoid": (lambda xp, x: xp.clip(x / 6 + 0.5, 0, 1),
-                    lambda x, y, g: g * ((x > -3) & (x < 3)).to(g.dtype) / 6),
+                    lambda x, y, g: g * ((x > -3) & (x < 3)).to(g.dtype) * _ONE_SIXTH_F32),
     "hardswish":   (lambda xp, x: x * xp.clip(x + 3, 0, 6) / 6,
-                    lambda x, y, g: g * ((x >= -3) & (x <= 3)).to(g.dtype) * (x / 3 + 0.5)
-                    + g * (x > 3).to(g.dtype)),
+                    lambda x, y, g: g * ((x > -3) & (x < 3)).to(g.dtype) * (x / 3 + 0.5)
+                    + g * (x >= 3).to(g.dtype)),
     "softplus":    (_softplus_fwd,
                     lambda x, y, g, beta, th: g * ((x * beta > th).to(g.dtype) + (
                         x * beta <= th).to(g.dtype) * (x * beta).sigmoid())),
@@ -520,5 +543,9 @@ class PRelu(Function):
         return gx, gw
 
 
-__all__ = ["Linear", "check_linear", "CrossEntropy", "NLLLoss", "BinaryCrossEntropy",
+_rename_node(PRelu, "PreluKernelBackward0")
+_rename_node(NLLLoss, "NllLossBackward0")
+_rename_node(ACTIVATION_FNS["gelu_tanh"], "GeluBackward0")
+
+__all__ = ["Linear", "LinearNoBias", "check_linear", "CrossEntropy", "NLLLoss", "BinaryCrossEntropy",
            "Embedding", "ACTIVATIONS", "activation", "PRelu", "torch_type_name"]

@@ -17,11 +17,12 @@ from ._common import wrap
 
 
 def _stats(xp, x, axes):
-    """(mean, biased var) with keepdims, accumulated in the input's float dtype."""
+    """(mean, biased var, x - mean, a scratch array) with keepdims, in x's float dtype."""
     mean = xp.mean(x, axis=axes, keepdims=True)
     xc = x - mean
-    var = xp.mean(xc * xc, axis=axes, keepdims=True)
-    return mean, var, xc
+    sq = xp.multiply(xc, xc)
+    var = xp.mean(sq, axis=axes, keepdims=True)
+    return mean, var, xc, sq
 
 
 class Normalize(Function):
@@ -35,16 +36,17 @@ class Normalize(Function):
     def forward(ctx, x, weight, bias, axes, param_shape, eps):
         xp = get_xp(x._data)
         data = x._data
-        mean, var, xc = _stats(xp, data, axes)
+        mean, var, xhat, out = _stats(xp, data, axes)
         invstd = 1.0 / xp.sqrt(var + data.dtype.type(eps))
-        xhat = xc * invstd
-        out = xhat
+        xhat *= invstd                       # in place: xc becomes xhat
+        # NOTE: in-place steps into two full-size buffers; each fresh temporary would cost
+        # about as much as the arithmetic itself
         if weight is not None:
-            out = out * weight._data.reshape(param_shape)
+            xp.multiply(xhat, weight._data.reshape(param_shape), out=out)
+        else:
+            out[...] = xhat
         if bias is not None:
-            out = out + bias._data.reshape(param_shape)
-        elif weight is None:
-            out = xhat.copy() if out is xhat else out
+            out += bias._data.reshape(param_shape)
         ctx.save_for_backward(x, weight, bias)
         ctx.raw = (xhat, invstd)
         ctx.meta = (axes, param_shape, eps)
@@ -63,16 +65,26 @@ class Normalize(Function):
         xp = get_xp(g._data)
         gd = g._data
         paxes = tuple(i for i, s in enumerate(param_shape) if s == 1)
+        w = weight._data.reshape(param_shape) if weight is not None else None
         gx = gw = gb = None
-        if nw:
-            gw = wrap(xp.sum(gd * xhat, axis=paxes).reshape(weight.shape), weight._dtype)
         if nb:
             gb = wrap(xp.sum(gd, axis=paxes).reshape(bias.shape), bias._dtype)
+        tmp = xp.multiply(gd, xhat)                          # g * xhat
+        if nw:
+            gw = wrap(xp.sum(tmp, axis=paxes).reshape(weight.shape), weight._dtype)
         if nx:
-            gxh = gd * weight._data.reshape(param_shape) if weight is not None else gd
+            if w is not None:
+                tmp *= w                                     # gxhat * xhat
+                gxh = gd * w
+            else:
+                gxh = gd
             m1 = xp.mean(gxh, axis=axes, keepdims=True)
-            m2 = xp.mean(gxh * xhat, axis=axes, keepdims=True)
-            gx = wrap((gxh - m1 - xhat * m2) * invstd, x._dtype)
+            m2 = xp.mean(tmp, axis=axes, keepdims=True)
+            xp.multiply(xhat, m2, out=tmp)
+            xp.subtract(gxh, tmp, out=tmp)
+            tmp -= m1
+            tmp *= invstd
+            gx = wrap(tmp, x._dtype)
         return gx, gw, gb, None, None, None
 
 
