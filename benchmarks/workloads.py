@@ -132,3 +132,19 @@ def checkpoint_save(m):
 def checkpoint_load(m):
     """``load`` of a 16 MB state dict from memory."""
     return _checkpoint(m, True)
+
+
+@workload("resnet18_fwd_bwd", repeat=5)
+def resnet18_fwd_bwd(m):
+    """torchvision's ResNet-18 (random weights, train mode): forward + backward, batch 8, 3x224x224."""
+    vision = __import__("torchvision" if m.__name__ == "torch" else "ember.vision", fromlist=["models"])
+    m.manual_seed(0)
+    model = vision.models.resnet18()
+    x = m.randn(8, 3, 224, 224)
+    y = m.randint(0, 1000, (8,))
+    loss_fn = m.nn.CrossEntropyLoss()
+
+    def step():
+        model.zero_grad()
+        loss_fn(model(x), y).backward()
+    return step
