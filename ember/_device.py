@@ -107,6 +107,8 @@ def _cuda_xp():
             raise AssertionError(
                 "Torch not compiled with CUDA enabled: ember needs CuPy for CUDA tensors; "
                 'install it with pip install "ember[cuda]" (or use device="cpu")') from None
+        from .cuda import _lazy_init
+        _lazy_init()  # torch's error when no GPU/driver; sets _cuda_module[0] = cupy
         _cuda_module[0] = cupy
     return _cuda_module[0]
 
@@ -127,9 +129,30 @@ def get_xp(arr):
     """The array module (numpy or cupy) of an array."""
     if type(arr) is np.ndarray:
         return np
-    if isinstance(arr, np.ndarray) and _cuda_module[0] is None:
-        return np
+    if isinstance(arr, np.ndarray) and not getattr(arr, "_ember_fake_cuda", False):
+        return np  # ndarray subclasses (memmap ...); the test CUDA stand-in is one too
     return _cuda_xp()
+
+
+class _NullCtx:
+    __slots__ = ()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+_NULL_CTX = _NullCtx()
+
+
+def on_device(d):
+    """Context manager that makes GPU ``d`` current while arrays are allocated on it (CuPy
+    allocates on the current device); a no-op for cpu and for plain ``'cuda'``."""
+    if d is None or d.type != "cuda" or d.index is None:
+        return _NULL_CTX
+    return d.xp.cuda.Device(d.index)
 
 
 def to_device(d):
@@ -137,3 +160,39 @@ def to_device(d):
     if d is None or isinstance(d, device):
         return d
     return device(d)
+
+
+def describe_mismatch(what_a, a, what_b, b):
+    """The message for two things that must share a device but don't, or None if they do.
+
+    Args:
+        what_a (str): how to name the first thing in the message (e.g. ``'input'``).
+        a: a Tensor, an array, an ember.device or a device string.
+        what_b (str): how to name the second thing (e.g. ``'the weight of Conv2d'``).
+        b: like ``a``.
+
+    Example::
+
+        >>> describe_mismatch("input", ember.zeros(1), "the weight of Linear", ember.zeros(1))
+        >>> describe_mismatch("input", "cpu", "the weight of Conv2d", "cuda:0")
+        'input is on cpu but the weight of Conv2d is on cuda:0; move both with .to(device)'
+    """
+    da, db = _device_of_any(a), _device_of_any(b)
+    if da == db:
+        return None
+    return f"{what_a} is on {da} but {what_b} is on {db}; move both with .to(device)"
+
+
+def check_device_match(what_a, a, what_b, b):
+    """Raise RuntimeError with :func:`describe_mismatch`'s message when the devices differ."""
+    msg = describe_mismatch(what_a, a, what_b, b)
+    if msg is not None:
+        raise RuntimeError(msg)
+
+
+def _device_of_any(x):
+    if isinstance(x, (str, int, device)):
+        d = device(x)
+        return device("cuda", 0) if d.type == "cuda" and d.index is None else d
+    data = getattr(x, "_data", x)  # a Tensor's array
+    return device_of(data)

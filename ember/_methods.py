@@ -6,7 +6,7 @@ import numpy as np
 
 from . import _dtype as D
 from . import functions as F
-from ._device import get_xp, to_device, device_of, device as _device_cls
+from ._device import get_xp, to_device, device_of, device as _device_cls, on_device
 from ._tensor import Tensor, _wrap_dim
 from .autograd.function import Function
 from .autograd.grad_mode import STATE
@@ -22,20 +22,25 @@ class _ToCopy(Function):
 
     @staticmethod
     def forward(ctx, x, dtype, device):
-        ctx.src = (x._dtype, device_of(x._data))
+        src = device_of(x._data)
+        ctx.src = (x._dtype, src)
+        with on_device(device if device is not None else src):
+            return _ToCopy._convert(x, dtype, device, src)
+
+    @staticmethod
+    def _convert(x, dtype, device, src):
         data = x._data
-        if device is not None and device != device_of(data):
+        if device is not None and device != src:
             if device.type == "cpu":
                 data = data.get() if hasattr(data, "get") else np.asarray(data)
             else:
-                xp = device.xp
-                with xp.cuda.Device(device.index or 0) if hasattr(xp, "cuda") else _nullctx():
-                    data = xp.asarray(data)
+                # a copy made on the current (= target) GPU, from host or another GPU
+                data = device.xp.array(data, copy=True)
         if dtype is not None and dtype is not x._dtype:
             if x._dtype.is_complex and not dtype.is_complex:
                 import warnings
                 warnings.warn("Casting complex values to real discards the imaginary part",
-                              UserWarning, stacklevel=4)
+                              UserWarning, stacklevel=5)
                 data = data.real
             data = data.astype(dtype.np)
             if dtype is D.bfloat16:
@@ -328,14 +333,14 @@ def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=F
 def uniform_(self, a=0.0, b=1.0, *, generator=None):
     """Fill with uniform random numbers from ``[a, b)``."""
     from .random import _get
-    arr = _get(generator)._rng.uniform(a, b, self._data.shape)
+    arr = _get(generator, self.device)._rng.uniform(a, b, self._data.shape)
     return _fill_random(self, arr)
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     """Fill with normal random numbers."""
     from .random import _get
-    arr = _get(generator)._rng.normal(mean, std, self._data.shape)
+    arr = _get(generator, self.device)._rng.normal(mean, std, self._data.shape)
     return _fill_random(self, arr)
 
 
@@ -343,7 +348,7 @@ def bernoulli_(self, p=0.5, *, generator=None):
     """Fill with 0/1 draws with probability ``p`` (number or tensor)."""
     from .random import _get
     pr = p.detach().cpu()._data if isinstance(p, Tensor) else p
-    arr = (_get(generator)._rng.random(self._data.shape) < pr)
+    arr = (_get(generator, self.device)._rng.random(self._data.shape) < pr)
     return _fill_random(self, arr)
 
 
@@ -359,32 +364,34 @@ def random_(self, from_=0, to=None, *, generator=None):
             to = int(np.iinfo(self._dtype.np).max) + 1
         if from_ and to is None:
             from_, to = 0, from_
-    arr = _get(generator)._rng.integers(from_, to, self._data.shape)
+    arr = _get(generator, self.device)._rng.integers(from_, to, self._data.shape)
     return _fill_random(self, arr)
 
 
 def exponential_(self, lambd=1.0, *, generator=None):
     """Fill with exponential random numbers of rate ``lambd``."""
     from .random import _get
-    return _fill_random(self, _get(generator)._rng.exponential(1.0 / lambd, self._data.shape))
+    rng = _get(generator, self.device)._rng
+    return _fill_random(self, rng.exponential(1.0 / lambd, self._data.shape))
 
 
 def geometric_(self, p, *, generator=None):
     """Fill with geometric random numbers."""
     from .random import _get
-    return _fill_random(self, _get(generator)._rng.geometric(p, self._data.shape))
+    return _fill_random(self, _get(generator, self.device)._rng.geometric(p, self._data.shape))
 
 
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     """Fill with log-normal random numbers."""
     from .random import _get
-    return _fill_random(self, _get(generator)._rng.lognormal(mean, std, self._data.shape))
+    rng = _get(generator, self.device)._rng
+    return _fill_random(self, rng.lognormal(mean, std, self._data.shape))
 
 
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     """Fill with Cauchy random numbers."""
     from .random import _get
-    return _fill_random(self, median + sigma * _get(generator)._rng.standard_cauchy(
+    return _fill_random(self, median + sigma * _get(generator, self.device)._rng.standard_cauchy(
         self._data.shape))
 
 
@@ -578,13 +585,35 @@ def get_device(self):
 
 
 def pin_memory(self, device=None):
-    """Page-locked copy for fast GPU transfer (a no-op without CUDA)."""
-    return self
+    """A copy in page-locked (pinned) host memory, for fast copies to the GPU; ``self`` when
+    already pinned. Needs CUDA (torch's error otherwise).
+
+    Example::
+
+        >>> if ember.cuda.is_available(): x = ember.ones(3).pin_memory()
+    """
+    from . import cuda
+    if type(self._data) is not np.ndarray:
+        raise RuntimeError(f"cannot pin '{self.type()}' only dense CPU tensors can be pinned")
+    if cuda._is_pinned_array(self._data):
+        return self
+    t = Tensor._wrap(cuda._pin_array(self._data), self._dtype)
+    t._requires_grad = self._requires_grad and self.grad_fn is None
+    return t
 
 
 def is_pinned(self, device=None):
-    """Whether the memory is page-locked."""
-    return False
+    """Whether the tensor lives in page-locked (pinned) host memory.
+
+    Example::
+
+        >>> ember.ones(3).is_pinned()
+        False
+    """
+    if type(self._data) is not np.ndarray:
+        return False
+    from . import cuda
+    return cuda._is_pinned_array(self._data)
 
 
 def _mT(self):

@@ -9,7 +9,7 @@ from collections import namedtuple
 import numpy as np
 
 from . import _dtype as D
-from ._device import get_xp, to_device, CPU, _default_device_stack
+from ._device import get_xp, to_device, CPU, _default_device_stack, on_device
 from ._tensor import Tensor, Size, _wrap_dim
 from .autograd.grad_mode import STATE
 from .ops import elementwise as E, reduce as R, movement as M, indexing as I, linalg as L
@@ -34,7 +34,8 @@ def _place(arr, device):
     """Move a NumPy array to ``device`` (a no-op for cpu)."""
     if device is None or device.type == "cpu":
         return arr
-    return device.xp.asarray(arr)
+    with on_device(device):
+        return device.xp.asarray(arr)
 
 
 def _infer_dtype(data):
@@ -218,12 +219,13 @@ def _filled(fill, size, dtype, device, requires_grad):
     dt = D.to_dtype(dtype) or D.get_default_dtype()
     dev = _target_device(device)
     xp = dev.xp if dev is not None else np
-    if fill == 0 or fill is None:
-        arr = xp.zeros(size, dtype=dt.np)
-    elif fill == 1:
-        arr = xp.ones(size, dtype=dt.np)
-    else:
-        arr = xp.full(size, fill, dtype=dt.np)
+    with on_device(dev):
+        if fill == 0 or fill is None:
+            arr = xp.zeros(size, dtype=dt.np)
+        elif fill == 1:
+            arr = xp.ones(size, dtype=dt.np)
+        else:
+            arr = xp.full(size, fill, dtype=dt.np)
     t = Tensor._wrap(arr, dt)
     return t.requires_grad_() if requires_grad else t
 
@@ -460,7 +462,8 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
     dt = D.to_dtype(dtype) or D.get_default_dtype()
     dev = _target_device(device)
     xp = dev.xp if dev is not None else np
-    t = Tensor._wrap(xp.eye(n, n if m is None else m, dtype=dt.np), dt)
+    with on_device(dev):
+        t = Tensor._wrap(xp.eye(n, n if m is None else m, dtype=dt.np), dt)
     return _out(out, t.requires_grad_() if requires_grad else t)
 
 
@@ -501,7 +504,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
         torch.Size([2])
     """
     dt = D.to_dtype(dtype) or D.get_default_dtype()
-    arr = _gen(generator)._rng.random(_shape_arg(size),
+    arr = _gen(generator, _target_device(device))._rng.random(_shape_arg(size),
                                       dtype=np.float64 if dt is D.float64 else np.float32)
     return _out(out, _rand_tensor(arr, dt, device, requires_grad))
 
@@ -521,7 +524,7 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
         torch.Size([2, 3])
     """
     dt = D.to_dtype(dtype) or D.get_default_dtype()
-    arr = _gen(generator)._rng.standard_normal(
+    arr = _gen(generator, _target_device(device))._rng.standard_normal(
         _shape_arg(size), dtype=np.float64 if dt is D.float64 else np.float32)
     return _out(out, _rand_tensor(arr, dt, device, requires_grad))
 
@@ -549,9 +552,8 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= "
                            f"to={high}")
     dt = D.to_dtype(dtype) or D.int64
-    arr = _gen(generator)._rng.integers(low, high, size=_shape_arg((size,)
-                                                                    if isinstance(size, int)
-                                                                    else tuple(size)))
+    arr = _gen(generator, _target_device(device))._rng.integers(
+        low, high, size=_shape_arg((size,) if isinstance(size, int) else tuple(size)))
     t = Tensor._wrap(_place(arr.astype(dt.np), _target_device(device)), dt)
     return _out(out, t.requires_grad_() if requires_grad else t)
 
@@ -566,7 +568,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
         [0, 1, 2, 3]
     """
     dt = D.to_dtype(dtype) or D.int64
-    arr = _gen(generator)._rng.permutation(int(n)).astype(dt.np)
+    arr = _gen(generator, _target_device(device))._rng.permutation(int(n)).astype(dt.np)
     return _out(out, Tensor._wrap(_place(arr, _target_device(device)), dt))
 
 
@@ -602,7 +604,9 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
         >>> ember.normal(0.0, 1.0, size=(2,)).shape
         torch.Size([2])
     """
-    rng = _gen(generator)._rng
+    ref_dev = mean.device if isinstance(mean, Tensor) else std.device if isinstance(
+        std, Tensor) else _target_device(device)
+    rng = _gen(generator, ref_dev)._rng
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         m = mean if isinstance(mean, Tensor) else None
         s = std if isinstance(std, Tensor) else None
@@ -626,9 +630,10 @@ def bernoulli(input, p=None, *, generator=None, out=None):
         tensor([1., 1., 1.])
     """
     probs = input._data if p is None else np.full(input._data.shape, p)
-    u = _gen(generator)._rng.random(input._data.shape)
+    u = _gen(generator, input.device)._rng.random(input._data.shape)
     xp = get_xp(input._data)
-    return _out(out, wrap(xp.asarray(u < np.asarray(probs if xp is np else probs.get()))
+    host_p = probs.get() if hasattr(probs, "get") else probs
+    return _out(out, wrap(xp.asarray(u < np.asarray(host_p))
                           .astype(input._dtype.np), input._dtype))
 
 
@@ -653,7 +658,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     if not replacement and num_samples > w2.shape[1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
                            "replacement")
-    rng = _gen(generator)._rng
+    rng = _gen(generator, input.device)._rng
     rows = []
     for row in w2:
         s = row.sum()
@@ -674,7 +679,8 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
 
 def poisson(input, generator=None):
     """Poisson samples with rates ``input``."""
-    arr = _gen(generator)._rng.poisson(input.detach().cpu()._data).astype(input._dtype.np)
+    rates = input.detach().cpu()._data
+    arr = _gen(generator, input.device)._rng.poisson(rates).astype(input._dtype.np)
     return Tensor._wrap(_place(arr, input.device), input._dtype)
 
 
@@ -2644,6 +2650,7 @@ def index_select(input, dim, index):
         tensor([0, 4])
     """
     d = _wrap_dim(dim, input.ndim)
+    check_same_device(input, index)
     if index.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     idx = index.reshape(-1)._data
@@ -2663,6 +2670,7 @@ def gather(input, dim, index, *, sparse_grad=False):
     """
     if index._dtype is not D.int64:
         raise RuntimeError("gather(): Expected dtype int64 for index")
+    check_same_device(input, index)
     d = _wrap_dim(dim, input.ndim)
     if input.ndim == 0:
         return I.Gather.apply(input.reshape(1), 0, index.reshape(1)).reshape(index.shape)
@@ -2686,6 +2694,9 @@ def take_along_dim(input, indices, dim=None):
 def _scatter(input, dim, index, src, reduce=None, value=None):
     if index._dtype is not D.int64:
         raise RuntimeError("scatter(): Expected dtype int64 for index")
+    check_same_device(input, index)
+    if isinstance(src, Tensor):
+        check_same_device(input, src)
     d = _wrap_dim(dim, input.ndim)
     if src is None:
         src = value
@@ -2728,6 +2739,8 @@ def scatter_add(input, dim, index, src):
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     """Reduce ``src`` into ``input`` at ``index`` with 'sum', 'prod', 'mean', 'amax', 'amin'."""
     d = _wrap_dim(dim, input.ndim)
+    check_same_device(input, index)
+    check_same_device(input, src)
     xp = get_xp(input._data)
     out = input.detach()._data.copy()
     pos = I._scatter_positions(xp, index._data, d)
@@ -2738,7 +2751,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     if reduce in ("sum", "mean"):
         np.add.at(out, pos, s)
         if reduce == "mean":
-            cnt = np.zeros(out.shape, dtype=np.int64) + (1 if include_self else 0)
+            cnt = xp.zeros(out.shape, dtype=np.int64) + (1 if include_self else 0)
             np.add.at(cnt, pos, 1)
             out = out / np.maximum(cnt, 1)
             if not input._dtype.is_floating_point:
@@ -2757,17 +2770,22 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
 
 def index_add(input, dim, index, source, *, alpha=1):
     """Add ``alpha * source`` slices into a copy of ``input`` at ``index`` along ``dim``."""
+    check_same_device(input, index)
+    check_same_device(input, source)
     return I.IndexAdd.apply(input, _wrap_dim(dim, input.ndim), index, source, alpha)
 
 
 def index_copy(input, dim, index, source):
     """Copy ``source`` slices into a copy of ``input`` at ``index`` along ``dim``."""
+    check_same_device(input, index)
+    check_same_device(input, source)
     d = _wrap_dim(dim, input.ndim)
     return I.IndexPut.apply(input, source, (slice(None),) * d + (index._data,), False)
 
 
 def index_fill(input, dim, index, value):
     """Fill the ``index`` entries of dim ``dim`` with ``value``."""
+    check_same_device(input, index)
     d = _wrap_dim(dim, input.ndim)
     v = value.item() if isinstance(value, Tensor) else value
     return I.IndexPut.apply(input, v, (slice(None),) * d + (index._data,), False)
@@ -2810,12 +2828,15 @@ def masked_select(input, mask):
         >>> ember.masked_select(ember.tensor([1, 2, 3]), ember.tensor([True, False, True]))
         tensor([1, 3])
     """
+    check_same_device(input, mask)
     a, m = broadcast_tensors(input, mask)
     return I.GetItem.apply(a, m._data)
 
 
 def masked_scatter(input, mask, source):
     """Copy ``source`` values, in order, into the positions where ``mask`` is True."""
+    check_same_device(input, mask)
+    check_same_device(input, source)
     m = mask.expand_as(input)
     n = int(m._data.sum())
     return I.IndexPut.apply(input, source.reshape(-1)[:n], m._data, False)
@@ -3046,6 +3067,8 @@ def matmul(input, other, *, out=None):
         torch.Size([2])
     """
     L.check_matmul(input, other)
+    if type(input._data) is not np.ndarray or type(other._data) is not np.ndarray:
+        check_same_device(input, other)
     a, b = input, other
     if a.ndim == 1 and b.ndim == 1:
         return _out(out, L.Matmul.apply(a.unsqueeze(0), b.unsqueeze(1)).reshape(()))

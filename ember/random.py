@@ -83,9 +83,16 @@ class Generator:
 default_generator = Generator()
 
 
-def _get(generator):
-    """The generator to draw from (``generator`` or the default one)."""
-    return default_generator if generator is None else generator
+def _get(generator, device=None):
+    """The generator to draw from: ``generator``, else the default one of ``device`` (CUDA
+    devices have their own, seeded by ``ember.cuda.manual_seed``; numbers are drawn on the
+    host and moved)."""
+    if generator is not None:
+        return generator
+    if device is not None and device.type == "cuda":
+        from .cuda import _default_generator
+        return _default_generator(device.index)
+    return default_generator
 
 
 def manual_seed(seed):
