@@ -59,11 +59,7 @@ class device:
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other):
-        if isinstance(other, str):
-            try:
-                other = device(other)
-            except (RuntimeError, TypeError):
-                return False
+        # as torch: a device never equals a string (compare with ember.device("cpu"))
         if not isinstance(other, device):
             return NotImplemented
         return self.type == other.type and self.index == other.index

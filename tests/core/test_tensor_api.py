@@ -290,7 +290,8 @@ def test_matmul_shape_error_text():
 def test_device_objects():
     d = ember.device("cuda:1")
     assert repr(d) == repr(torch.device("cuda:1")) and d.index == 1 and d.type == "cuda"
-    assert ember.device("cpu") == "cpu" and str(ember.device("cuda", 0)) == "cuda:0"
+    assert (ember.device("cpu") == "cpu") == (torch.device("cpu") == "cpu")
+    assert ember.device("cpu") == ember.device("cpu") and str(ember.device("cuda", 0)) == "cuda:0"
     assert hash(ember.device("cpu")) == hash(ember.device("cpu"))
     with pytest.raises(RuntimeError):
         ember.device("tpu")
