@@ -5,7 +5,7 @@ import re
 import pytest
 
 import ember  # noqa: F401
-from conftest import lines
+from dist_helpers import lines
 
 
 @pytest.mark.parametrize("n", [2, 4])

@@ -4,7 +4,7 @@ import os
 import textwrap
 
 import ember  # noqa: F401
-from conftest import lines
+from dist_helpers import lines
 
 
 def test_dist_ddp_matches_single_process_training(mpi):

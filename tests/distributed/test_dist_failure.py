@@ -4,7 +4,7 @@ import re
 import pytest
 
 import ember  # noqa: F401
-from conftest import lines
+from dist_helpers import lines
 
 
 def test_dist_hanging_rank_makes_the_others_raise_within_timeout(mpi):
@@ -33,7 +33,7 @@ def test_dist_dead_rank_ends_the_job_with_an_error(mpi, mode):
 
 
 def test_dist_launcher_reports_a_failed_job(mpi):
-    from conftest import WORKERS
+    from dist_helpers import WORKERS
     p = mpi.python("-m", "ember.distributed.run", "--nproc-per-node", "2",
                    f"{WORKERS}/dist_failure_worker.py", "exit", timeout=60)
     assert p.returncode == 3, p.stdout + p.stderr  # rank 1's exit code

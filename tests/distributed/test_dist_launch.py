@@ -5,7 +5,7 @@ import json
 import pytest
 
 import ember  # noqa: F401
-from conftest import WORKERS, lines
+from dist_helpers import WORKERS, lines
 
 
 def _ranks(stdout):
