@@ -108,6 +108,22 @@ class _Uses(ast.NodeVisitor):
         self.generic_visit(node)
 
 
+def _scan_text(source):
+    """Fallback for files that don't parse (e.g. snippets): find dotted ``torch.*`` /
+    ``torchvision.*`` names and ``from torch... import`` lines by pattern."""
+    import re
+    v = _Uses()
+    for lineno, line in enumerate(source.splitlines(), 1):
+        m = re.match(r"\s*from\s+((?:torch|torchvision)[\w.]*)\s+import\s+([\w\s,]+)", line)
+        if m:
+            for name in m.group(2).replace(" ", "").split(","):
+                if name:
+                    v.uses.setdefault(f"{m.group(1)}.{name}", lineno)
+        for dotted in re.findall(r"\b((?:torch|torchvision)(?:\.\w+)+)", line):
+            v.uses.setdefault(dotted, lineno)
+    return v
+
+
 def _missing(path):
     """The first prefix of ``path`` ember cannot provide, or None (needs compat installed)."""
     parts = path.split(".")
@@ -138,9 +154,14 @@ def check(paths):
     status = 0
     for path in paths:
         with open(path, encoding="utf-8") as f:
-            tree = ast.parse(f.read(), filename=path)
-        v = _Uses()
-        v.visit(tree)
+            source = f.read()
+        try:
+            v = _Uses()
+            v.visit(ast.parse(source, filename=path))
+        except SyntaxError as exc:
+            print(f"{path}: not valid Python (line {exc.lineno}: {exc.msg}); scanning its text "
+                  "for torch APIs instead")
+            v = _scan_text(source)
         missing = {}
         for use, line in sorted(v.uses.items(), key=lambda kv: kv[1]):
             m = _missing(use)

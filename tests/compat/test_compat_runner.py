@@ -124,3 +124,11 @@ def test_install_in_process_and_uninstall(tmp_path):
                        timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "ok"
+
+
+def test_check_scans_text_of_files_that_do_not_parse(tmp_path):
+    (tmp_path / "snippet.py").write_text("import torch\nif torch.cuda.is_available()\n"
+                                         "    x = torch.not_there(1)\n")
+    r = run_ember(["check", "snippet.py"], tmp_path)
+    assert "not valid Python (line 2" in r.stdout
+    assert "torch.not_there" in r.stdout and r.returncode == 1
