@@ -5,7 +5,6 @@ convolution / pooling / normalization family lives in ``functional_conv.py`` and
 re-exported here.
 """
 import math
-import numbers
 import warnings
 
 import numpy as np
@@ -339,7 +338,7 @@ def gelu(input, approximate="none"):
         return _ops.activation("gelu", input)
     if approximate == "tanh":
         return _ops.activation("gelu_tanh", input)
-    raise RuntimeError(f"approximate argument must be either none or tanh.")
+    raise RuntimeError("approximate argument must be either none or tanh.")
 
 
 def silu(input, inplace=False):
@@ -937,7 +936,7 @@ def _check_class_target(input, target, weight, label_smoothing=0.0):
                            f"{_ops.torch_type_name(target._dtype)}")
     if input.ndim == 1:
         if target.ndim != 0:
-            raise RuntimeError(f"1D target tensor expected, multi-target not supported" if
+            raise RuntimeError("1D target tensor expected, multi-target not supported" if
                                target.ndim > 1 else "0D or 1D target tensor expected, "
                                "multi-target not supported")
         return False
@@ -1156,7 +1155,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
         raise RuntimeError(f"cosine_embedding_loss : 1D or 2D inputs are expected, but got "
                            f"{input1.ndim}D")
     if input1.ndim == 2 and target.ndim != 1:
-        raise RuntimeError(f"1D target tensor expected, multi-target not supported")
+        raise RuntimeError("1D target tensor expected, multi-target not supported")
     d = input1.ndim - 1
     eps = 1e-12
     prod = (input1 * input2).sum(d)

@@ -9,7 +9,6 @@ import warnings
 
 import numpy as np
 
-from .._tensor import Tensor
 from .._device import get_xp
 from ..autograd.grad_mode import no_grad
 

@@ -10,7 +10,6 @@ import math
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor
 from .._device import get_xp
 from ..autograd.function import Function
 from ..autograd.grad_mode import STATE
