@@ -3362,10 +3362,28 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
-    """Cosine similarity along ``dim``."""
-    n1 = vector_norm(x1, 2, dim, keepdim=False)
-    n2 = vector_norm(x2, 2, dim, keepdim=False)
-    return (x1 * x2).sum(dim) / (n1 * n2).clamp(min=eps)
+    """Cosine of the angle between ``x1`` and ``x2`` along ``dim`` (inputs broadcast).
+
+    As torch 2.x: each input is divided by its norm first (keeping the result in [-1, 1]),
+    the norms clamped below at ``eps`` without gradient.
+
+    Args:
+        x1 (Tensor): first input.
+        x2 (Tensor): second input, broadcastable with ``x1``.
+        dim (int): the dimension of the vectors.
+        eps (float): lower bound for the norms.
+
+    Example::
+
+        >>> ember.cosine_similarity(ember.tensor([[1.0, 0.0]]), ember.tensor([[1.0, 1.0]]))
+        tensor([0.7071])
+    """
+    x1, x2 = broadcast_tensors(x1, x2)
+    n1 = vector_norm(x1, 2, dim, keepdim=True)
+    n2 = vector_norm(x2, 2, dim, keepdim=True)
+    n1 = n1 + (n1.detach().clamp_min(eps) - n1.detach())
+    n2 = n2 + (n2.detach().clamp_min(eps) - n2.detach())
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
 
 
 def result_type(tensor1, tensor2):

@@ -822,22 +822,7 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     return res
 
 
-def cosine_similarity(x1, x2, dim=1, eps=1e-8):
-    """Cosine of the angle between ``x1`` and ``x2`` along ``dim`` (broadcasting).
-
-    Example::
-
-        >>> ember.nn.functional.cosine_similarity(ember.tensor([[1.0, 0.0]]), ember.tensor([[1.0, 1.0]]))
-        tensor([0.7071])
-    """
-    x1, x2 = _F.broadcast_tensors(x1, x2)
-    # as torch: divide each by its norm first (keeps the result in [-1, 1]); the eps clamp
-    # is applied without gradient (torch clamps in place under no_grad)
-    n1 = _F.vector_norm(x1, 2, dim, keepdim=True)
-    n2 = _F.vector_norm(x2, 2, dim, keepdim=True)
-    n1 = n1 + (n1.detach().clamp_min(eps) - n1.detach())
-    n2 = n2 + (n2.detach().clamp_min(eps) - n2.detach())
-    return ((x1 / n1) * (x2 / n2)).sum(dim)
+cosine_similarity = _F.cosine_similarity
 
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
