@@ -741,6 +741,8 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the "
                            f"following scalar types: Long, Int; but got {tn} instead (while "
                            "checking arguments for embedding)")
+    from ..ops._common import check_same_device
+    check_same_device(weight, input)
     n = weight.shape[0]
     if padding_idx is not None:
         if padding_idx > 0:
@@ -904,6 +906,10 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
 
 
 def _check_class_target(input, target, weight, label_smoothing=0.0):
+    from ..ops._common import check_same_device
+    check_same_device(input, target)
+    if weight is not None:
+        check_same_device(input, weight)
     if input.ndim == 0:
         raise ValueError("Expected input to have at least 1 dimension, got 0")
     n_cls = input.shape[0] if input.ndim == 1 else input.shape[1]

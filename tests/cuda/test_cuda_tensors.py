@@ -527,3 +527,13 @@ def test_real_gpu_backward_and_moves():
     assert ember.cuda.memory_allocated() > 0
     assert ember.cuda.max_memory_allocated() >= ember.cuda.memory_allocated()
     assert isinstance(ember.version.cuda, str)
+
+
+def test_losses_and_embedding_check_devices(fake_cuda):
+    import ember.nn.functional as F
+    logits = ember.randn(4, 3)
+    target = ember.tensor([0, 1, 2, 0]).cuda()
+    with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
+        F.cross_entropy(logits, target)
+    with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
+        F.embedding(ember.tensor([0, 1]).cuda(), ember.randn(3, 2))
