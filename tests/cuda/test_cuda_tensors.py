@@ -537,3 +537,10 @@ def test_losses_and_embedding_check_devices(fake_cuda):
         F.cross_entropy(logits, target)
     with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
         F.embedding(ember.tensor([0, 1]).cuda(), ember.randn(3, 2))
+
+
+def test_linear_says_plainly_which_is_where(fake_cuda):
+    lin = ember.nn.Linear(3, 2).cuda()
+    with pytest.raises(RuntimeError, match=r"^input is on cpu but the weight of Linear is on "
+                                           r"cuda:0; move both with \.to\(device\)$"):
+        lin(ember.randn(4, 3))

@@ -103,6 +103,11 @@ def _explain_linear_error(layer, input, exc):
         return RuntimeError(f"{msg} (in {layer!r}: the input is {input.dtype} but the layer's "
                             f"weight is {w.dtype}; cast the input with x{cast}, or the model "
                             f"with model.to({input.dtype}))")
+    if msg.startswith("Expected all tensors to be on the same device"):
+        from ..._device import describe_mismatch
+        plain = describe_mismatch("input", input, f"the weight of {type(layer).__name__}", w)
+        if plain is not None:
+            return RuntimeError(plain)
     return exc
 
 
