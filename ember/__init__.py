@@ -98,3 +98,12 @@ def __getattr__(name):
         globals()[name] = val
         return val
     raise AttributeError(f"ember does not implement torch.{name} yet")
+
+
+def __dir__():
+    # dir(torch) lists nn, optim, cuda, save, load ... too: add the lazy names that exist
+    import os
+    here = os.path.dirname(os.path.abspath(__file__))
+    present = {n for n in _LAZY_MODULES
+               if os.path.exists(os.path.join(here, n)) or os.path.exists(os.path.join(here, n + ".py"))}
+    return sorted(set(globals()) | present | set(_LAZY_ATTRS))

@@ -9,18 +9,30 @@ __all__ = ["device", "get_xp"]
 
 
 class device:
-    """A device a tensor lives on, as ``torch.device``.
+    """A device a tensor lives on, as ``torch.device``: ``cpu`` or ``cuda`` (a GPU, via CuPy).
+
+    ``ember.device('cuda:1')``, ``ember.device('cuda', 1)`` and ``ember.device(1)`` are the
+    same device; plain ``'cuda'`` means the current GPU. Anywhere ember takes a device, a string
+    works too (``x.to('cuda')``). Used as a context manager, a device becomes the default for
+    factory functions inside the block. A device never compares equal to a string.
 
     Args:
-        type (str): ``'cpu'``, ``'cuda'`` or ``'cuda:N'`` (also ``'mps'``, ``'meta'`` by name).
-        index (int, optional): device ordinal, for ``cuda``.
+        type (str, int or ember.device): ``'cpu'``, ``'cuda'`` or ``'cuda:N'`` (``'mps'``,
+            ``'meta'`` are accepted by name); an int N means ``'cuda:N'``.
+        index (int, optional): the device ordinal, for ``cuda``.
+
+    Attributes:
+        type (str): the device type.
+        index (int or None): the ordinal (None for cpu and plain ``'cuda'``).
 
     Example::
 
         >>> ember.device("cuda:1")
         device(type='cuda', index=1)
-        >>> str(ember.device("cpu"))
-        'cpu'
+        >>> d = ember.device("cpu"); str(d), d.type, d.index
+        ('cpu', 'cpu', None)
+        >>> ember.zeros(2).device == ember.device("cpu")
+        True
     """
     __slots__ = ("type", "index")
 
@@ -79,7 +91,13 @@ class device:
 
     @property
     def xp(self):
-        """The array module (numpy or cupy) that holds this device's arrays."""
+        """The array module (numpy or cupy) that holds this device's arrays.
+
+        Example::
+
+            >>> ember.device("cpu").xp is np
+            True
+        """
         if self.type == "cpu":
             return np
         if self.type == "cuda":
@@ -110,7 +128,16 @@ def _cuda_xp():
 
 
 def device_of(arr):
-    """The ember.device an array lives on."""
+    """The ember.device an array (numpy or cupy) lives on.
+
+    Args:
+        arr (ndarray): a NumPy or CuPy array.
+
+    Example::
+
+        >>> device_of(np.zeros(2))
+        device(type='cpu')
+    """
     if type(arr) is np.ndarray:
         return CPU
     dev = getattr(arr, "device", None)
@@ -122,7 +149,16 @@ def device_of(arr):
 
 
 def get_xp(arr):
-    """The array module (numpy or cupy) of an array."""
+    """The array module (numpy or cupy) of an array: the one to compute on it with.
+
+    Args:
+        arr (ndarray): a NumPy or CuPy array.
+
+    Example::
+
+        >>> get_xp(np.zeros(2)) is np
+        True
+    """
     if type(arr) is np.ndarray:
         return np
     if isinstance(arr, np.ndarray) and not getattr(arr, "_ember_fake_cuda", False):
@@ -144,15 +180,34 @@ _NULL_CTX = _NullCtx()
 
 
 def on_device(d):
-    """Context manager that makes GPU ``d`` current while arrays are allocated on it (CuPy
-    allocates on the current device); a no-op for cpu and for plain ``'cuda'``."""
+    """A context manager that makes GPU ``d`` current while arrays are allocated on it.
+
+    CuPy allocates on the current device; this is a no-op for cpu and for plain ``'cuda'``.
+
+    Args:
+        d (ember.device or None): the device.
+
+    Example::
+
+        >>> with on_device(ember.device("cpu")):
+        ...     pass
+    """
     if d is None or d.type != "cuda" or d.index is None:
         return _NULL_CTX
     return d.xp.cuda.Device(d.index)
 
 
 def to_device(d):
-    """Normalise a device-like (None, str, int, ember.device) to an ember.device (None stays)."""
+    """Normalise a device-like value (None, str, int, ember.device) to an ember.device; None stays None.
+
+    Args:
+        d: the device-like value.
+
+    Example::
+
+        >>> to_device("cpu")
+        device(type='cpu')
+    """
     if d is None or isinstance(d, device):
         return d
     return device(d)
@@ -180,7 +235,18 @@ def describe_mismatch(what_a, a, what_b, b):
 
 
 def check_device_match(what_a, a, what_b, b):
-    """Raise RuntimeError with :func:`describe_mismatch`'s message when the devices differ."""
+    """Raise RuntimeError with :func:`describe_mismatch`'s message when the devices differ.
+
+    Args:
+        what_a (str): how to name the first thing in the message.
+        a: a Tensor, an array, an ember.device or a device string.
+        what_b (str): how to name the second thing.
+        b: like ``a``.
+
+    Example::
+
+        >>> check_device_match("input", ember.zeros(1), "weight", "cpu")
+    """
     msg = describe_mismatch(what_a, a, what_b, b)
     if msg is not None:
         raise RuntimeError(msg)

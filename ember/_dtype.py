@@ -22,7 +22,20 @@ _BOOL, _INT, _FLOAT, _COMPLEX = 0, 1, 2, 3
 
 
 class dtype:
-    """A tensor element type, e.g. ``ember.float32``.
+    """A tensor element type, e.g. ``ember.float32``; prints as ``torch.float32``.
+
+    The dtypes are singletons (compare with ``is`` or ``==``): ``float16``, ``bfloat16``,
+    ``float32`` (``float``), ``float64`` (``double``), ``complex64``, ``complex128``,
+    ``int8``, ``int16`` (``short``), ``int32`` (``int``), ``int64`` (``long``), ``uint8`` and
+    ``bool``. Arithmetic on mixed dtypes promotes (see ``ember.promote_types`` and
+    ``ember.result_type``). Users never construct one; the constructor is internal.
+
+    Args:
+        name (str): the torch name, e.g. ``'float32'``.
+        np_dtype (numpy dtype): the NumPy dtype that stores the values (``dtype.np``).
+        itemsize (int): bytes per element as torch reports it (bfloat16: 2).
+        cat (int): the promotion category (bool < integer < floating < complex).
+        signed (bool): whether the type holds negative values. Default: ``True``.
 
     Attributes:
         is_floating_point (bool): True for float16, bfloat16, float32, float64.
@@ -34,6 +47,10 @@ class dtype:
 
         >>> ember.float32.is_floating_point
         True
+        >>> ember.tensor([1, 2]).dtype, ember.tensor([1.0]).dtype
+        (torch.int64, torch.float32)
+        >>> ember.int64.itemsize, ember.long is ember.int64
+        (8, True)
     """
     __slots__ = ("name", "np", "itemsize", "is_floating_point", "is_complex", "is_signed", "_cat")
 
@@ -53,11 +70,29 @@ class dtype:
         return (_dtype_by_name, (self.name,))
 
     def to_real(self):
-        """The real counterpart of a complex dtype (complex64 -> float32); others unchanged."""
+        """The real counterpart of a complex dtype (complex64 -> float32); other dtypes unchanged.
+
+        Args:
+            (none)
+
+        Example::
+
+            >>> ember.complex64.to_real()
+            torch.float32
+        """
         return {"complex64": float32, "complex128": float64}.get(self.name, self)
 
     def to_complex(self):
-        """The complex counterpart of a float dtype (float32 -> complex64)."""
+        """The complex counterpart of a floating dtype (float32 -> complex64, float64 -> complex128).
+
+        Args:
+            (none)
+
+        Example::
+
+            >>> ember.float64.to_complex()
+            torch.complex128
+        """
         return complex128 if self.name == "float64" else complex64 if self._cat == _FLOAT else self
 
 
@@ -88,7 +123,16 @@ def _dtype_by_name(name):
 
 
 def from_np(np_dtype):
-    """The ember dtype that stores as ``np_dtype`` (float32 -> ember.float32)."""
+    """The ember dtype stored as NumPy dtype ``np_dtype`` (numpy float32 -> ``ember.float32``).
+
+    Args:
+        np_dtype (numpy.dtype or type): a NumPy dtype that torch supports.
+
+    Example::
+
+        >>> from_np(np.dtype('float64'))
+        torch.float64
+    """
     try:
         return _BY_NP[np_dtype]
     except KeyError:
@@ -104,7 +148,19 @@ def from_np(np_dtype):
 
 
 def to_dtype(d):
-    """Normalise a dtype-like (ember.dtype, NumPy dtype, Python type, name) to an ember.dtype."""
+    """Normalise a dtype-like value to an ember dtype (None stays None).
+
+    Accepts ember dtypes, Python types (``float`` is the default float dtype, ``int`` is
+    int64), names (``'float32'``, ``'torch.long'``) and NumPy dtypes.
+
+    Args:
+        d: the dtype-like value.
+
+    Example::
+
+        >>> to_dtype(float), to_dtype('torch.long'), to_dtype(np.int32)
+        (torch.float32, torch.int64, torch.int32)
+    """
     if isinstance(d, dtype):
         return d
     if d is None:
@@ -134,7 +190,12 @@ _default = [float32]
 
 
 def get_default_dtype():
-    """The default floating point dtype (float32 unless changed).
+    """The default floating point dtype: what ``ember.tensor(1.5)``, ``ember.zeros(2)``... produce.
+
+    float32 unless changed with ``ember.set_default_dtype``.
+
+    Args:
+        (none)
 
     Example::
 
@@ -145,10 +206,15 @@ def get_default_dtype():
 
 
 def set_default_dtype(d):
-    """Set the default floating point dtype (float32 or float64, also float16/bfloat16).
+    """Set the default floating point dtype (float32 at start).
+
+    It is used by factory functions (``zeros``, ``rand``, ...), for Python floats in
+    ``ember.tensor`` and for ``int -> float`` results such as true division. Python complex
+    numbers then become the matching complex dtype.
 
     Args:
-        d (ember.dtype): the new default.
+        d (ember.dtype): the new default, a floating dtype (float32, float64, float16 or
+            bfloat16).
 
     Example::
 
@@ -198,16 +264,21 @@ _PROMOTE = {(a, b): _promote(a, b) for a in ALL for b in ALL}
 
 
 def promote_types(type1, type2):
-    """The smallest dtype both ``type1`` and ``type2`` can be converted to (torch's table).
+    """The smallest dtype to which both ``type1`` and ``type2`` can be converted (torch's table).
+
+    Symmetric; e.g. uint8 and int8 give int16, an integer and a floating type give the
+    floating type, float16 and bfloat16 give float32.
 
     Args:
-        type1 (ember.dtype): first type.
-        type2 (ember.dtype): second type.
+        type1 (ember.dtype): the first type.
+        type2 (ember.dtype): the second type.
 
     Example::
 
         >>> ember.promote_types(ember.uint8, ember.int8)
         torch.int16
+        >>> ember.promote_types(ember.int64, ember.float16)
+        torch.float16
     """
     return _PROMOTE[(to_dtype(type1), to_dtype(type2))]
 
@@ -252,12 +323,14 @@ def result_type(*operands):
     category (bool < integer < floating < complex).
 
     Args:
-        *operands: tensors or Python numbers.
+        *operands (Tensor or number): the operands.
 
     Example::
 
-        >>> ember.result_type(ember.tensor([1, 2]), 1.0)
+        >>> result_type(ember.tensor([1, 2]), 1.0)
         torch.float32
+        >>> result_type(ember.tensor([1], dtype=ember.int8), ember.tensor(1000))
+        torch.int8
     """
     dim = zero = wrapped = None
     for x in operands:
@@ -277,15 +350,18 @@ def can_cast(from_, to):
     """Whether torch's casting rules allow ``from_`` -> ``to`` in type promotion.
 
     A cast may not go down a category (float -> int, complex -> float, non-bool -> bool).
+    This is what in-place ops check: ``int_tensor += 1.5`` raises.
 
     Args:
-        from_ (ember.dtype): source type.
-        to (ember.dtype): destination type.
+        from_ (ember.dtype): the source type.
+        to (ember.dtype): the destination type.
 
     Example::
 
         >>> ember.can_cast(ember.float32, ember.int32)
         False
+        >>> ember.can_cast(ember.int32, ember.float16)
+        True
     """
     from_, to = to_dtype(from_), to_dtype(to)
     return from_._cat <= to._cat
@@ -294,7 +370,18 @@ def can_cast(from_, to):
 # ----------------------------------------------------------------------------- bfloat16
 
 def round_bf16(arr):
-    """Round a float32 array to bfloat16 precision (round to nearest even), as float32."""
+    """Round a float32 array to bfloat16 precision (round half to even), returned as float32.
+
+    bfloat16 has no NumPy dtype; ember keeps bfloat16 values in float32 arrays.
+
+    Args:
+        arr (ndarray): a float32 NumPy (or CuPy) array.
+
+    Example::
+
+        >>> round_bf16(np.array([1.0, 1.00390625], dtype=np.float32))
+        array([1., 1.], dtype=float32)
+    """
     xp = np if isinstance(arr, np.ndarray) else __import__("cupy")
     a = xp.ascontiguousarray(arr, dtype=xp.float32)
     bits = a.view(xp.uint32)

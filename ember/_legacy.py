@@ -12,6 +12,30 @@ _NAMES = {"FloatTensor": D.float32, "DoubleTensor": D.float64, "HalfTensor": D.f
           "BoolTensor": D.bool}
 
 
+def parse_legacy_args(args):
+    """Read the arguments of a legacy constructor (``Tensor(...)``, ``FloatTensor(...)``) as torch
+    does: ``("size", shape)`` for sizes (ints, a ``Size``, or nothing: shape ``(0,)``), else
+    ``("data", obj)``. A lone scalar is not data: torch raises ``TypeError``."""
+    import numpy as np
+    from ._tensor import Size
+    if not args:
+        return "size", (0,)
+    if len(args) > 1:
+        return "size", args
+    x = args[0]
+    if isinstance(x, Size):
+        return "size", tuple(x)
+    if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
+        return "size", (int(x),)
+    if isinstance(x, str):
+        raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
+    if x is None or isinstance(x, (bool, float, complex, np.generic)):
+        name = type(x).__name__
+        name = name if type(x).__module__ == "builtins" else f"{type(x).__module__}.{name}"
+        raise TypeError(f"new(): data must be a sequence (got {name})")
+    return "data", x
+
+
 class _TypedTensorMeta(type):
     def __instancecheck__(cls, obj):
         from ._tensor import Tensor
@@ -22,10 +46,10 @@ class _TypedTensorMeta(type):
         from .functions import tensor, zeros
         dt = cls._ember_dtype
         dev = "cuda" if cls._is_cuda else device
-        if len(args) == 1 and not isinstance(args[0], int):
-            return tensor(args[0], dtype=dt, device=dev)
-        shape = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
-        return zeros(*shape, dtype=dt, device=dev)
+        kind, val = parse_legacy_args(args)
+        if kind == "data":
+            return tensor(val, dtype=dt, device=dev)
+        return zeros(*val, dtype=dt, device=dev)
 
     def __repr__(cls):
         return f"<class 'torch.{'cuda.' if cls._is_cuda else ''}{cls.__name__}'>"

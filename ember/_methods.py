@@ -89,13 +89,31 @@ def _parse_to(args, kwargs):
 
 
 def to(self, *args, **kwargs):
-    """Convert dtype and/or move device: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``,
-    ``to(other_tensor)``. Returns ``self`` when nothing changes (unless ``copy=True``).
+    """Convert to another dtype and/or move to another device: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``.
+
+    Returns ``self`` unchanged when nothing changes (unless ``copy=True``), else a new
+    tensor. The conversion is differentiable: the gradient is converted back to the original
+    dtype and device. ``to(other_tensor)`` takes ``other``'s dtype and device. A bare
+    ``'cuda'`` means the current GPU.
+
+    Args:
+        *args: a dtype, a device (str, int or ember.device), both, or a tensor to match.
+        dtype (ember.dtype, optional): the target dtype (keyword form).
+        device (str or ember.device, optional): the target device (keyword form).
+        copy (bool, optional): return a new tensor even when nothing changes.
+            Default: ``False``.
+        non_blocking (bool, optional): accepted for torch compatibility.
+        memory_format (ember.memory_format, optional): accepted for torch compatibility.
 
     Example::
 
-        >>> ember.tensor([1, 2]).to(ember.float32)
+        >>> x = ember.tensor([1, 2])
+        >>> x.to(ember.float32)
         tensor([1., 2.])
+        >>> x.to('cpu') is x
+        True
+        >>> x.to(ember.zeros(1, dtype=ember.float64)).dtype
+        torch.float64
     """
     dtype, device, copy = _parse_to(args, kwargs)
     if dtype is self._dtype:
@@ -112,14 +130,39 @@ def to(self, *args, **kwargs):
 
 
 def cuda(self, device=None, non_blocking=False, memory_format=None):
-    """A copy on the GPU (``cuda:device``); ``self`` if it is there already."""
+    """A copy of this tensor on a GPU (``cuda:device``); ``self`` if it is there already.
+
+    Needs CuPy and a CUDA GPU (torch's error otherwise). Differentiable.
+
+    Args:
+        device (int or ember.device, optional): the GPU. Default: the current one.
+        non_blocking (bool): accepted for torch compatibility. Default: ``False``.
+        memory_format (ember.memory_format, optional): accepted for torch compatibility.
+
+    Example::
+
+        >>> if ember.cuda.is_available():
+        ...     y = ember.ones(2).cuda()
+    """
     dev = _device_cls("cuda", device if isinstance(device, int) else
                       (to_device(device).index if device is not None else None))
     return to(self, dev)
 
 
 def cpu(self, memory_format=None):
-    """A copy in host memory; ``self`` if it is there already."""
+    """A copy of this tensor in host memory; ``self`` if it is there already.
+
+    Differentiable. Call it before ``.numpy()`` on a GPU tensor.
+
+    Args:
+        memory_format (ember.memory_format, optional): accepted for torch compatibility.
+
+    Example::
+
+        >>> x = ember.ones(2)
+        >>> x.cpu() is x
+        True
+    """
     if type(self._data) is np.ndarray:
         return self
     return to(self, "cpu")
@@ -129,7 +172,11 @@ def _cast(dt):
     def fn(self, memory_format=None):
         return to(self, dt)
     fn.__name__ = dt.name
-    fn.__doc__ = f"``self.to(ember.{dt.name})``."
+    fn.__doc__ = (f"This tensor cast to ember.{dt.name}: ``self.to(ember.{dt.name})``.\n\n"
+                  f"    Returns ``self`` when it already has that dtype; differentiable for "
+                  f"floating types.\n\n"
+                  f"    Args:\n        memory_format (ember.memory_format, optional): accepted "
+                  f"for torch compatibility.\n")
     return fn
 
 
@@ -228,7 +275,13 @@ def _inplace_method(fn):
     def method(self, *args, **kwargs):
         return _inplace(self, fn, *args, **kwargs)
     method.__name__ = fn.__name__ + "_"
-    method.__doc__ = f"In-place ``{fn.__name__}``: writes the result into this tensor."
+    method.__doc__ = (f"In-place :func:`ember.{fn.__name__}`: computes "
+                      f"``ember.{fn.__name__}(x, ...)`` and writes it into ``x``; returns ``x``.\n\n"
+                      f"    Views of ``x`` see the new values. The result must be castable to "
+                      f"``x.dtype`` and\n    have ``x``'s shape. Raises when ``x`` is a leaf "
+                      f"that requires grad (in grad mode).\n\n"
+                      f"    Args:\n        *args, **kwargs: the arguments of "
+                      f"``ember.{fn.__name__}`` after ``input``.\n")
     return method
 
 
@@ -308,7 +361,21 @@ def _iop(fn):
 
 
 def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
-    """A new tensor from ``data`` with this tensor's dtype and device by default."""
+    """A new tensor from ``data``, with this tensor's dtype and device by default.
+
+    Always copies ``data``.
+
+    Args:
+        data: a number, (nested) list, NumPy array or tensor.
+        dtype (ember.dtype, optional): the element type. Default: ``self.dtype``.
+        device (str or ember.device, optional): the device. Default: ``self.device``.
+        requires_grad (bool): whether autograd records operations on it. Default: ``False``.
+
+    Example::
+
+        >>> ember.zeros(1, dtype=ember.float64).new_tensor([1, 2])
+        tensor([1., 2.], dtype=torch.float64)
+    """
     return F.tensor(data, dtype=dtype or self._dtype, device=device or self.device,
                     requires_grad=requires_grad)
 
@@ -317,12 +384,30 @@ def _new_factory(fn):
     def method(self, *size, dtype=None, device=None, requires_grad=False, **kw):
         return fn(*size, dtype=dtype or self._dtype, device=device or self.device,
                   requires_grad=requires_grad)
-    method.__doc__ = f"``ember.{fn.__name__}`` with this tensor's dtype and device by default."
+    method.__doc__ = (f"``ember.{fn.__name__}(*size)`` with this tensor's dtype and device by "
+                      f"default.\n\n"
+                      f"    Args:\n        *size (int...): the shape, as ints or one sequence.\n"
+                      f"        dtype (ember.dtype, optional): Default: ``self.dtype``.\n"
+                      f"        device (str or ember.device, optional): Default: ``self.device``.\n"
+                      f"        requires_grad (bool): Default: ``False``.\n")
     return method
 
 
 def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
-    """``ember.full`` with this tensor's dtype and device by default."""
+    """``ember.full(size, fill_value)`` with this tensor's dtype and device by default.
+
+    Args:
+        size (sequence of int): the shape.
+        fill_value (number): the value of every element.
+        dtype (ember.dtype, optional): the element type. Default: ``self.dtype``.
+        device (str or ember.device, optional): the device. Default: ``self.device``.
+        requires_grad (bool): whether autograd records operations on it. Default: ``False``.
+
+    Example::
+
+        >>> ember.zeros(1, dtype=ember.int64).new_full((2,), 7)
+        tensor([7, 7])
+    """
     return F.full(size, fill_value, dtype=dtype or self._dtype, device=device or self.device,
                   requires_grad=requires_grad)
 
@@ -331,21 +416,61 @@ def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=F
 
 
 def uniform_(self, a=0.0, b=1.0, *, generator=None):
-    """Fill with uniform random numbers from ``[a, b)``."""
+    """Fill this tensor in place with numbers drawn uniformly from ``[a, b)``; returns ``self``.
+
+    Used by ``nn.init``; not recorded by autograd.
+
+    Args:
+        a (float): the lower bound. Default: 0.0.
+        b (float): the upper bound. Default: 1.0.
+        generator (ember.Generator, optional): the source of random numbers. Default: the
+            global generator.
+
+    Example::
+
+        >>> x = ember.empty(3).uniform_(-1, 1)
+        >>> bool(((x >= -1) & (x < 1)).all())
+        True
+    """
     from .random import _get
     arr = _get(generator, self.device)._rng.uniform(a, b, self._data.shape)
     return _fill_random(self, arr)
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
-    """Fill with normal random numbers."""
+    """Fill this tensor in place with numbers from a normal distribution; returns ``self``.
+
+    Args:
+        mean (float): the mean. Default: 0.0.
+        std (float): the standard deviation. Default: 1.0.
+        generator (ember.Generator, optional): the source of random numbers. Default: the
+            global generator.
+
+    Example::
+
+        >>> ember.empty(2, 3).normal_(0.0, 0.0)
+        tensor([[0., 0., 0.],
+                [0., 0., 0.]])
+    """
     from .random import _get
     arr = _get(generator, self.device)._rng.normal(mean, std, self._data.shape)
     return _fill_random(self, arr)
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
-    """Fill with 0/1 draws with probability ``p`` (number or tensor)."""
+    """Fill this tensor in place with 0/1 draws that are 1 with probability ``p``; returns ``self``.
+
+    Args:
+        p (float or Tensor): the probability (one number, or one per element).
+            Default: 0.5.
+        generator (ember.Generator, optional): the source of random numbers. Default: the
+            global generator.
+
+    Example::
+
+        >>> ember.empty(3).bernoulli_(1.0)
+        tensor([1., 1., 1.])
+    """
     from .random import _get
     pr = p.detach().cpu()._data if isinstance(p, Tensor) else p
     arr = (_get(generator, self.device)._rng.random(self._data.shape) < pr)
@@ -353,7 +478,23 @@ def bernoulli_(self, p=0.5, *, generator=None):
 
 
 def random_(self, from_=0, to=None, *, generator=None):
-    """Fill with random integers in ``[from, to)`` (the dtype's range by default)."""
+    """Fill this tensor in place with random integers from ``[from_, to)``; returns ``self``.
+
+    Without ``to`` the range is ``[0, 2**mantissa_bits]`` for floating dtypes and the
+    dtype's non-negative range for integer dtypes, as torch.
+
+    Args:
+        from_ (int): the lowest value. Default: 0.
+        to (int, optional): one above the highest value.
+        generator (ember.Generator, optional): the source of random numbers. Default: the
+            global generator.
+
+    Example::
+
+        >>> x = ember.zeros(4, dtype=ember.int64).random_(0, 3)
+        >>> bool(((x >= 0) & (x < 3)).all())
+        True
+    """
     from .random import _get
     if to is None:
         if self._dtype.is_floating_point:
@@ -369,27 +510,73 @@ def random_(self, from_=0, to=None, *, generator=None):
 
 
 def exponential_(self, lambd=1.0, *, generator=None):
-    """Fill with exponential random numbers of rate ``lambd``."""
+    """Fill this tensor in place with draws from the exponential distribution of rate ``lambd``; returns ``self``.
+
+    Args:
+        lambd (float): the rate (the mean is ``1 / lambd``). Default: 1.0.
+        generator (ember.Generator, optional): the source of random numbers. Default: the
+            global generator.
+
+    Example::
+
+        >>> bool((ember.empty(5).exponential_() >= 0).all())
+        True
+    """
     from .random import _get
     rng = _get(generator, self.device)._rng
     return _fill_random(self, rng.exponential(1.0 / lambd, self._data.shape))
 
 
 def geometric_(self, p, *, generator=None):
-    """Fill with geometric random numbers."""
+    """Fill this tensor in place with draws from the geometric distribution (trials until the first success); returns ``self``.
+
+    Args:
+        p (float): the success probability of each trial, in ``(0, 1)``.
+        generator (ember.Generator, optional): the source of random numbers. Default: the
+            global generator.
+
+    Example::
+
+        >>> bool((ember.empty(3).geometric_(0.5) >= 1).all())
+        True
+    """
     from .random import _get
     return _fill_random(self, _get(generator, self.device)._rng.geometric(p, self._data.shape))
 
 
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
-    """Fill with log-normal random numbers."""
+    """Fill this tensor in place with log-normal draws: ``exp(N(mean, std))``; returns ``self``.
+
+    Args:
+        mean (float): the mean of the underlying normal distribution. Default: 1.0.
+        std (float): its standard deviation. Default: 2.0.
+        generator (ember.Generator, optional): the source of random numbers. Default: the
+            global generator.
+
+    Example::
+
+        >>> bool((ember.empty(5).log_normal_() > 0).all())
+        True
+    """
     from .random import _get
     rng = _get(generator, self.device)._rng
     return _fill_random(self, rng.lognormal(mean, std, self._data.shape))
 
 
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
-    """Fill with Cauchy random numbers."""
+    """Fill this tensor in place with draws from the Cauchy distribution; returns ``self``.
+
+    Args:
+        median (float): the location. Default: 0.0.
+        sigma (float): the scale. Default: 1.0.
+        generator (ember.Generator, optional): the source of random numbers. Default: the
+            global generator.
+
+    Example::
+
+        >>> ember.empty(4).cauchy_().shape
+        torch.Size([4])
+    """
     from .random import _get
     return _fill_random(self, median + sigma * _get(generator, self.device)._rng.standard_cauchy(
         self._data.shape))
@@ -407,7 +594,19 @@ def _fill_random(self, arr):
 
 
 def zero_(self):
-    """Fill with zeros in place."""
+    """Fill this tensor with zeros in place; returns ``self``.
+
+    Views of the tensor see the change. Used to reset gradients (``p.grad.zero_()``).
+
+    Args:
+        (none)
+
+    Example::
+
+        >>> x = ember.ones(3)
+        >>> x.zero_()
+        tensor([0., 0., 0.])
+    """
     _check_inplace(self)
     self._data[...] = 0
     self._version_box[0] += 1
@@ -415,7 +614,21 @@ def zero_(self):
 
 
 def fill_(self, value):
-    """Fill with ``value`` in place."""
+    """Fill this tensor with ``value`` in place; returns ``self``.
+
+    The value is cast to the tensor's dtype. A 0-d tensor value that requires grad is
+    differentiable.
+
+    Args:
+        value (number or 0-d Tensor): the fill value.
+
+    Example::
+
+        >>> ember.zeros(3).fill_(2.5)
+        tensor([2.5000, 2.5000, 2.5000])
+        >>> ember.zeros(2, dtype=ember.int64).fill_(3.9)
+        tensor([3, 3])
+    """
     if isinstance(value, Tensor):
         if value.ndim:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor "
@@ -432,7 +645,22 @@ def fill_(self, value):
 
 
 def copy_(self, src, non_blocking=False):
-    """Copy ``src`` (broadcast, cast, moved) into this tensor in place."""
+    """Copy the values of ``src`` into this tensor in place; returns ``self``.
+
+    ``src`` is broadcast to this tensor's shape, cast to its dtype and moved to its device.
+    Under autograd the gradient flows to ``src``.
+
+    Args:
+        src (Tensor or array-like): the values to copy.
+        non_blocking (bool): accepted for torch compatibility. Default: ``False``.
+
+    Example::
+
+        >>> x = ember.zeros(2, 2)
+        >>> x.copy_(ember.tensor([1, 2]))
+        tensor([[1., 2.],
+                [1., 2.]])
+    """
     if not isinstance(src, Tensor):
         src = F.as_tensor(src)
     if STATE.enabled and (src._requires_grad or self._requires_grad):
@@ -468,7 +696,17 @@ _CopyInto.__name__ = "Copy"
 
 
 def set_(self, source):
-    """Make this tensor use ``source``'s memory."""
+    """Make this tensor use ``source``'s memory (and dtype and shape); returns ``self``.
+
+    Args:
+        source (Tensor): the tensor whose memory to share.
+
+    Example::
+
+        >>> a, b = ember.zeros(2), ember.ones(3)
+        >>> _ = a.set_(b); b[0] = 5.0; a
+        tensor([5., 1., 1.])
+    """
     self._data = source._data
     self._dtype = source._dtype
     self._version_box[0] += 1
@@ -476,7 +714,20 @@ def set_(self, source):
 
 
 def resize_(self, *sizes):
-    """Resize in place (contents of new elements are zeros)."""
+    """Resize this tensor in place to ``sizes``; returns ``self``.
+
+    Existing elements are kept in row-major order; new elements are zeros in ember
+    (uninitialised in torch). Views of the old memory are not updated.
+
+    Args:
+        *sizes (int...): the new shape, as separate ints or one sequence.
+
+    Example::
+
+        >>> ember.tensor([1, 2, 3, 4]).resize_(2, 2)
+        tensor([[1, 2],
+                [3, 4]])
+    """
     shp = F._shape_arg(sizes)
     xp = get_xp(self._data)
     flat = self._data.reshape(-1)
@@ -489,21 +740,48 @@ def resize_(self, *sizes):
 
 
 def share_memory_(self):
-    """Move the data to shared memory, so processes it is sent to (``ember.multiprocessing``)
-    see and update the same values. Returns self."""
+    """Move the data to shared memory, so processes it is sent to (``ember.multiprocessing``) see and update the same values; returns ``self``.
+
+    Args:
+        (none)
+
+    Example::
+
+        >>> x = ember.zeros(2).share_memory_()
+        >>> x.is_shared()
+        True
+    """
     from .multiprocessing import share_tensor
     return share_tensor(self)
 
 
 def is_shared(self):
-    """Whether the data lives in shared memory (see ``share_memory_``)."""
+    """Whether the data lives in shared memory (see ``share_memory_``).
+
+    Args:
+        (none)
+
+    Example::
+
+        >>> ember.zeros(2).is_shared()
+        False
+    """
     import sys
     mp = sys.modules.get("ember.multiprocessing")
     return mp is not None and mp.is_shared(self)
 
 
 def apply_(self, callable):
-    """Apply a Python function to every element in place (cpu only)."""
+    """Replace every element ``v`` by ``callable(v)`` in place (cpu only, slow); returns ``self``.
+
+    Args:
+        callable (callable): a function from a Python number to a number.
+
+    Example::
+
+        >>> ember.tensor([1, 2, 3]).apply_(lambda v: v * 10)
+        tensor([10, 20, 30])
+    """
     flat = self._data.reshape(-1)
     for i in range(flat.size):
         flat[i] = callable(flat[i].item())
@@ -512,7 +790,17 @@ def apply_(self, callable):
 
 
 def map_(self, tensor, callable):
-    """``self[i] = callable(self[i], tensor[i])`` in place."""
+    """``self[i] = callable(self[i], tensor[i])`` for every element, in place (cpu only); returns ``self``.
+
+    Args:
+        tensor (Tensor): the second argument, broadcast to this tensor's shape.
+        callable (callable): a function of two Python numbers.
+
+    Example::
+
+        >>> ember.tensor([1, 2]).map_(ember.tensor([10, 20]), lambda a, b: a + b)
+        tensor([11, 22])
+    """
     a = self._data.reshape(-1)
     b = np.broadcast_to(tensor._data, self._data.shape).reshape(-1)
     for i in range(a.size):
@@ -527,12 +815,39 @@ def _pad_constant(self, pads, value):
 
 
 def as_strided(self, size, stride, storage_offset=0):
-    """A view with the given sizes and strides (in elements) over this tensor's memory."""
+    """A view with the given sizes and strides (in elements) over this tensor's memory.
+
+    No checks that the view stays inside the memory or that elements do not overlap: prefer
+    ``view``, ``expand``, ``unfold`` and slicing.
+
+    Args:
+        size (sequence of int): the shape of the view.
+        stride (sequence of int): the step, in elements, of each dimension.
+        storage_offset (int): the offset of the first element, in elements. Default: 0.
+
+    Example::
+
+        >>> ember.arange(6).as_strided((2, 2), (1, 2))
+        tensor([[0, 2],
+                [1, 3]])
+    """
     return M.AsStrided.apply(self, tuple(size), tuple(stride), int(storage_offset))
 
 
 def stride(self, dim=None):
-    """Strides in elements (torch's convention), or of one dim."""
+    """The strides in elements (torch's convention, not bytes), or the stride of dimension ``dim``.
+
+    The stride of a dimension is the step in memory between consecutive entries along it.
+
+    Args:
+        dim (int, optional): one dimension. Default: None (all of them, as a tuple).
+
+    Example::
+
+        >>> x = ember.zeros(2, 3)
+        >>> x.stride(), x.t().stride(), x.stride(0)
+        ((3, 1), (1, 3), 3)
+    """
     st = tuple(s // self._data.itemsize for s in self._data.strides)
     if dim is None:
         return st
@@ -540,7 +855,16 @@ def stride(self, dim=None):
 
 
 def storage_offset(self):
-    """Offset of the first element from the start of the base tensor's memory, in elements."""
+    """The offset of the first element from the start of the base tensor's memory, in elements.
+
+    Args:
+        (none)
+
+    Example::
+
+        >>> ember.arange(5)[2:].storage_offset()
+        2
+    """
     base = self._base if self._base is not None else None
     if base is None:
         return 0
@@ -555,38 +879,95 @@ def storage_offset(self):
 
 
 def is_contiguous(self, memory_format=None):
-    """Whether the memory is C-contiguous."""
+    """Whether the elements lie in memory in row-major (C) order without gaps.
+
+    Transposes, permutes, expands and some slices are not contiguous; ``.contiguous()``
+    makes a contiguous copy.
+
+    Args:
+        memory_format (ember.memory_format, optional): accepted for torch compatibility.
+
+    Example::
+
+        >>> x = ember.zeros(2, 3)
+        >>> x.is_contiguous(), x.t().is_contiguous()
+        (True, False)
+    """
     return bool(self._data.flags.c_contiguous)
 
 
 def data_ptr(self):
-    """Address of the first element."""
+    """The memory address of the first element (an int).
+
+    Two tensors that share memory from the same start have the same ``data_ptr``.
+
+    Args:
+        (none)
+
+    Example::
+
+        >>> x = ember.zeros(3)
+        >>> x.data_ptr() == x.view(3).data_ptr()
+        True
+    """
     if type(self._data) is np.ndarray:
         return self._data.__array_interface__["data"][0]
     return self._data.data.ptr
 
 
 def untyped_storage(self):
-    """The underlying memory (as a NumPy/CuPy byte view)."""
+    """The underlying memory, as a NumPy (or CuPy) byte view of the base tensor.
+
+    Args:
+        (none)
+
+    Example::
+
+        >>> len(ember.zeros(2).untyped_storage())
+        8
+    """
     base = self._base._data if self._base is not None else self._data
     return base.reshape(-1).view(np.uint8) if base.flags.c_contiguous else base
 
 
 def is_set_to(self, other):
-    """Whether both tensors view the same memory with the same shape and strides."""
+    """Whether both tensors view the same memory with the same shape and strides.
+
+    Args:
+        other (Tensor): the tensor to compare with.
+
+    Example::
+
+        >>> x = ember.zeros(3)
+        >>> x.is_set_to(x.view(3)), x.is_set_to(x.clone())
+        (True, False)
+    """
     return (data_ptr(self) == data_ptr(other) and self._data.shape == other._data.shape
             and self._data.strides == other._data.strides)
 
 
 def get_device(self):
-    """The CUDA device index, or -1 on cpu."""
+    """The CUDA device index of this tensor, or -1 on the cpu.
+
+    Args:
+        (none)
+
+    Example::
+
+        >>> ember.zeros(1).get_device()
+        -1
+    """
     d = self.device
     return -1 if d.type == "cpu" else d.index
 
 
 def pin_memory(self, device=None):
-    """A copy in page-locked (pinned) host memory, for fast copies to the GPU; ``self`` when
-    already pinned. Needs CUDA (torch's error otherwise).
+    """A copy in page-locked (pinned) host memory, for fast copies to the GPU; ``self`` when already pinned.
+
+    Needs CUDA (torch's error otherwise). ``DataLoader(pin_memory=True)`` calls it.
+
+    Args:
+        device (str or ember.device, optional): accepted for torch compatibility.
 
     Example::
 
@@ -605,6 +986,9 @@ def pin_memory(self, device=None):
 def is_pinned(self, device=None):
     """Whether the tensor lives in page-locked (pinned) host memory.
 
+    Args:
+        device (str or ember.device, optional): accepted for torch compatibility.
+
     Example::
 
         >>> ember.ones(3).is_pinned()
@@ -617,6 +1001,13 @@ def is_pinned(self, device=None):
 
 
 def _mT(self):
+    """The transpose of the last two dimensions (a view): ``x.transpose(-2, -1)``, for batches of matrices.
+
+    Example::
+
+        >>> ember.zeros(5, 2, 3).mT.shape
+        torch.Size([5, 3, 2])
+    """
     if self.ndim < 2:
         raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got "
                            f"{self.ndim}-D tensor.")
@@ -624,6 +1015,15 @@ def _mT(self):
 
 
 def _T(self):
+    """The transpose of a matrix (a view); for other ranks, the dimensions reversed (deprecated).
+
+    Example::
+
+        >>> ember.tensor([[1, 2, 3]]).T
+        tensor([[1],
+                [2],
+                [3]])
+    """
     if self.ndim == 2:
         return F.transpose(self, 0, 1)
     if self.ndim < 2:
@@ -638,11 +1038,34 @@ def _T(self):
 
 
 def _H(self):
+    """The conjugate transpose of a matrix: ``x.T.conj()``.
+
+    Example::
+
+        >>> ember.tensor([[1 + 1j, 2 + 0j]]).H
+        tensor([[1.-1.j],
+                [2.-0.j]])
+    """
     return F.conj(_T(self))
 
 
 def _add_legacy(self, other, *args, alpha=1, out=None):
     # torch's deprecated add(value, tensor) form
+    """``self + alpha * other``, with broadcasting and type promotion (see :func:`ember.add`).
+
+    torch's deprecated form ``x.add(alpha, other)`` is accepted too (with a warning).
+
+    Args:
+        other (Tensor or number): the value to add.
+        *args: only for the deprecated ``add(alpha, other)`` form.
+        alpha (number): the multiplier for ``other``. Default: 1.
+        out (Tensor, optional): write the result into this tensor.
+
+    Example::
+
+        >>> ember.tensor([1, 2]).add(ember.tensor([10, 20]), alpha=2)
+        tensor([21, 42])
+    """
     if args:
         import warnings
         warnings.warn("This overload of add is deprecated:\n\tadd(Number alpha, Tensor other)"
@@ -653,12 +1076,36 @@ def _add_legacy(self, other, *args, alpha=1, out=None):
 
 
 def _sub_legacy(self, other, *args, alpha=1, out=None):
+    """``self - alpha * other``, with broadcasting and type promotion (see :func:`ember.sub`).
+
+    Args:
+        other (Tensor or number): the value to subtract.
+        *args: only for the deprecated ``sub(alpha, other)`` form.
+        alpha (number): the multiplier for ``other``. Default: 1.
+        out (Tensor, optional): write the result into this tensor.
+
+    Example::
+
+        >>> ember.tensor([5.0, 7.0]).sub(1)
+        tensor([4., 6.])
+    """
     if args:
         alpha, other = other, args[0]
     return F.sub(self, other, alpha=alpha, out=out)
 
 
 def _addcmul_legacy(self, *args, value=1):
+    """``self + value * tensor1 * tensor2`` (see :func:`ember.addcmul`).
+
+    Args:
+        *args: ``(tensor1, tensor2)``, or the deprecated ``(value, tensor1, tensor2)``.
+        value (number): the multiplier for the product. Default: 1.
+
+    Example::
+
+        >>> ember.zeros(2).addcmul(ember.tensor([1.0, 2.0]), ember.tensor([3.0, 4.0]))
+        tensor([3., 8.])
+    """
     if len(args) == 3:
         value, t1, t2 = args
     else:
@@ -667,6 +1114,17 @@ def _addcmul_legacy(self, *args, value=1):
 
 
 def _addcdiv_legacy(self, *args, value=1):
+    """``self + value * tensor1 / tensor2`` (see :func:`ember.addcdiv`).
+
+    Args:
+        *args: ``(tensor1, tensor2)``, or the deprecated ``(value, tensor1, tensor2)``.
+        value (number): the multiplier for the quotient. Default: 1.
+
+    Example::
+
+        >>> ember.zeros(2).addcdiv(ember.tensor([1.0, 2.0]), ember.tensor([4.0, 4.0]))
+        tensor([0.2500, 0.5000])
+    """
     if len(args) == 3:
         value, t1, t2 = args
     else:
@@ -675,88 +1133,322 @@ def _addcdiv_legacy(self, *args, value=1):
 
 
 def _view(self, *shape):
+    """A view with a new shape (or dtype), sharing this tensor's memory (see :func:`ember.view`).
+
+    Args:
+        *shape (int... or ember.dtype): the new shape; one entry may be -1.
+
+    Example::
+
+        >>> ember.arange(6).view(2, -1)
+        tensor([[0, 1, 2],
+                [3, 4, 5]])
+    """
     return F.view(self, *shape)
 
 
 def _size_view_as(self, other):
+    """A view with the shape of ``other``: ``self.view(other.shape)``.
+
+    Args:
+        other (Tensor): the tensor whose shape to take.
+
+    Example::
+
+        >>> ember.arange(4).view_as(ember.zeros(2, 2)).shape
+        torch.Size([2, 2])
+    """
     return F.view(self, tuple(other.shape))
 
 
 def _reshape_as(self, other):
+    """This tensor reshaped to ``other``'s shape: ``self.reshape(other.shape)``.
+
+    Args:
+        other (Tensor): the tensor whose shape to take.
+
+    Example::
+
+        >>> ember.arange(4).reshape_as(ember.zeros(2, 2)).shape
+        torch.Size([2, 2])
+    """
     return F.reshape(self, tuple(other.shape))
 
 
 def _type_as(self, other):
+    """This tensor cast to ``other``'s dtype: ``self.to(other.dtype)``.
+
+    Args:
+        other (Tensor): the tensor whose dtype to take.
+
+    Example::
+
+        >>> ember.tensor([1, 2]).type_as(ember.zeros(1))
+        tensor([1., 2.])
+    """
     return to(self, other._dtype)
 
 
 def _masked_fill_(self, mask, value):
+    """In-place :func:`ember.masked_fill`: write ``value`` where ``mask`` is True; returns ``self``.
+
+    Args:
+        mask (Tensor): a bool tensor broadcastable to this tensor.
+        value (number or 0-d Tensor): the fill value.
+
+    Example::
+
+        >>> ember.zeros(3).masked_fill_(ember.tensor([True, False, True]), 1.0)
+        tensor([1., 0., 1.])
+    """
     return _inplace(self, F.masked_fill, mask, value)
 
 
 def _sum_method(self, dim=None, keepdim=False, dtype=None):
+    """The sum of the elements, over all of them or over ``dim`` (see :func:`ember.sum`).
+
+    Args:
+        dim (int or tuple of ints, optional): the dimension(s) to reduce. Default: all.
+        keepdim (bool): keep the reduced dimensions with size 1. Default: ``False``.
+        dtype (ember.dtype, optional): cast to this dtype and sum in it.
+
+    Example::
+
+        >>> ember.tensor([[1, 2], [3, 4]]).sum(0)
+        tensor([4, 6])
+    """
     return F.sum(self, dim, keepdim, dtype=dtype)
 
 
 def _max_method(self, dim=None, keepdim=False):
+    """The maximum, of all elements or along ``dim`` as ``(values, indices)`` (see :func:`ember.max`).
+
+    Args:
+        dim (int or Tensor, optional): the dimension to reduce, or a tensor to compare with
+            elementwise.
+        keepdim (bool): keep the reduced dimension with size 1. Default: ``False``.
+
+    Example::
+
+        >>> ember.tensor([[1, 5], [7, 2]]).max(dim=1).values
+        tensor([5, 7])
+    """
     return F.max(self, dim, keepdim)
 
 
 def _min_method(self, dim=None, keepdim=False):
+    """The minimum, of all elements or along ``dim`` as ``(values, indices)`` (see :func:`ember.min`).
+
+    Args:
+        dim (int or Tensor, optional): the dimension to reduce, or a tensor to compare with
+            elementwise.
+        keepdim (bool): keep the reduced dimension with size 1. Default: ``False``.
+
+    Example::
+
+        >>> ember.tensor([3, 1, 2]).min()
+        tensor(1)
+    """
     return F.min(self, dim, keepdim)
 
 
 def _softmax_method(self, dim, dtype=None):
+    """Softmax along ``dim`` (see :func:`ember.softmax`).
+
+    Args:
+        dim (int): the dimension along which the result sums to 1.
+        dtype (ember.dtype, optional): cast to this dtype first.
+
+    Example::
+
+        >>> ember.tensor([0.0, 0.0]).softmax(0)
+        tensor([0.5000, 0.5000])
+    """
     return F.softmax(self, dim, dtype)
 
 
 def _log_softmax_method(self, dim, dtype=None):
+    """Log-softmax along ``dim`` (see :func:`ember.log_softmax`).
+
+    Args:
+        dim (int): the dimension along which softmax is computed.
+        dtype (ember.dtype, optional): cast to this dtype first.
+
+    Example::
+
+        >>> ember.tensor([0.0, 0.0]).log_softmax(0)
+        tensor([-0.6931, -0.6931])
+    """
     return F.log_softmax(self, dim, dtype)
 
 
 def _repeat_method(self, *sizes):
+    """Tile this tensor ``sizes[i]`` times along each dimension (see :func:`ember.repeat`).
+
+    Args:
+        *sizes (int...): the repetitions per dimension, as ints or one sequence.
+
+    Example::
+
+        >>> ember.tensor([1, 2]).repeat(2)
+        tensor([1, 2, 1, 2])
+    """
     return F.repeat(self, *sizes)
 
 
 def _permute_method(self, *dims):
+    """A view with the dimensions reordered (see :func:`ember.permute`).
+
+    Args:
+        *dims (int...): the new order of the dimensions, as ints or one sequence.
+
+    Example::
+
+        >>> ember.zeros(2, 3, 4).permute(2, 0, 1).shape
+        torch.Size([4, 2, 3])
+    """
     return F.permute(self, *dims)
 
 
 def _expand_method(self, *sizes):
+    """A view with size-1 dimensions broadcast to larger sizes, without copying (see :func:`ember.expand`).
+
+    Args:
+        *sizes (int...): the target shape (-1 keeps a size), as ints or one sequence.
+
+    Example::
+
+        >>> ember.tensor([[1], [2]]).expand(2, 2)
+        tensor([[1, 1],
+                [2, 2]])
+    """
     return F.expand(self, *sizes)
 
 
 def _reshape_method(self, *shape):
+    """The same data with a new shape: a view when possible, else a copy (see :func:`ember.reshape`).
+
+    Args:
+        *shape (int...): the new shape (one entry may be -1), as ints or one sequence.
+
+    Example::
+
+        >>> ember.arange(6).reshape(3, 2).shape
+        torch.Size([3, 2])
+    """
     return F.reshape(self, *shape)
 
 
 def _norm_method(self, p="fro", dim=None, keepdim=False, dtype=None):
+    """The vector or matrix norm of this tensor (see :func:`ember.norm`).
+
+    Args:
+        p (int, float, inf, -inf, 'fro' or 'nuc'): the order of the norm. Default: ``'fro'``.
+        dim (int or tuple of ints, optional): the dimension(s) to reduce. Default: all.
+        keepdim (bool): keep the reduced dimensions with size 1. Default: ``False``.
+        dtype (ember.dtype, optional): cast to this dtype first.
+
+    Example::
+
+        >>> ember.tensor([3.0, 4.0]).norm()
+        tensor(5.)
+    """
     return F.norm(self, p, dim, keepdim, dtype)
 
 
 def _flip_method(self, *dims):
+    """Reverse the order of the elements along ``dims`` (see :func:`ember.flip`).
+
+    Args:
+        *dims (int...): the dimensions to reverse, as ints or one sequence.
+
+    Example::
+
+        >>> ember.tensor([1, 2, 3]).flip(0)
+        tensor([3, 2, 1])
+    """
     if len(dims) == 1 and isinstance(dims[0], (list, tuple)):
         dims = dims[0]
     return F.flip(self, dims)
 
 
 def _clamp_(self, min=None, max=None):  # noqa: A002
+    """In-place :func:`ember.clamp`: clamp every element into ``[min, max]``; returns ``self``.
+
+    ``clip_`` is an alias.
+
+    Args:
+        min (number or Tensor, optional): the lower bound.
+        max (number or Tensor, optional): the upper bound.
+
+    Example::
+
+        >>> ember.tensor([-2.0, 0.5, 3.0]).clamp_(-1, 1)
+        tensor([-1.0000,  0.5000,  1.0000])
+    """
     return _inplace(self, F.clamp, min, max)
 
 
 def _relu_(self):
+    """In-place :func:`ember.relu`: replace negative elements by 0; returns ``self``.
+
+    Args:
+        (none)
+
+    Example::
+
+        >>> ember.tensor([-1.0, 2.0]).relu_()
+        tensor([0., 2.])
+    """
     return _inplace(self, F.relu)
 
 
 def _sigmoid_(self):
+    """In-place :func:`ember.sigmoid`; returns ``self``.
+
+    Args:
+        (none)
+
+    Example::
+
+        >>> ember.tensor([0.0]).sigmoid_()
+        tensor([0.5000])
+    """
     return _inplace(self, F.sigmoid)
 
 
 def _scatter_(self, dim, index, src=None, value=None, *, reduce=None):
+    """In-place :func:`ember.scatter`: write ``src`` (or ``value``) at ``index`` along ``dim``; returns ``self``.
+
+    Args:
+        dim (int): the dimension to index along.
+        index (Tensor): int64 positions, with as many dims as this tensor.
+        src (Tensor or number, optional): the values to write.
+        value (number, optional): a single value to write (instead of ``src``).
+        reduce (str, optional): ``'add'`` or ``'multiply'`` to combine instead of overwrite.
+
+    Example::
+
+        >>> ember.zeros(3).scatter_(0, ember.tensor([1]), ember.tensor([4.0]))
+        tensor([0., 4., 0.])
+    """
     return _inplace(self, F.scatter, dim, index, src, value, reduce=reduce)
 
 
 def _index_put_(self, indices, values, accumulate=False):
+    """In-place :func:`ember.index_put`: ``self[indices] = values`` (``+=`` with accumulate); returns ``self``.
+
+    Args:
+        indices (tuple of Tensor): one index tensor per indexed dimension.
+        values (Tensor or number): the values to write.
+        accumulate (bool): add instead of overwrite (repeated positions add up).
+            Default: ``False``.
+
+    Example::
+
+        >>> ember.zeros(3).index_put_((ember.tensor([0, 0]),), ember.tensor(1.0), accumulate=True)
+        tensor([2., 0., 0.])
+    """
     return _inplace(self, F.index_put, indices, values, accumulate)
 
 
@@ -823,6 +1515,13 @@ Tensor.addcmul_ = lambda self, *args, value=1: _inplace(self, _addcmul_legacy, *
                                                         value=value)
 Tensor.addcdiv_ = lambda self, *args, value=1: _inplace(self, _addcdiv_legacy, *args,
                                                         value=value)
+# docstrings (and names, for help()) of the in-place forms defined by the lambdas above
+for _n, _doc in [("add_", "In-place add: ``x.add_(other, alpha=1)`` is ``x += alpha * other``."),
+                 ("sub_", "In-place sub: ``x.sub_(other, alpha=1)`` is ``x -= alpha * other``."),
+                 ("addcmul_", "In-place addcmul: ``x += value * tensor1 * tensor2``."),
+                 ("addcdiv_", "In-place addcdiv: ``x += value * tensor1 / tensor2``.")]:
+    getattr(Tensor, _n).__doc__ = _doc + " Returns ``x``; views of ``x`` see the new values."
+    getattr(Tensor, _n).__name__ = _n
 Tensor.clamp_ = _clamp_
 Tensor.clip_ = _clamp_
 Tensor.relu_ = _relu_
@@ -872,6 +1571,7 @@ Tensor.log_normal_ = log_normal_
 Tensor.cauchy_ = cauchy_
 Tensor.bernoulli = lambda self, p=None, *, generator=None: F.bernoulli(self, p,
                                                                        generator=generator)
+Tensor.bernoulli.__doc__, Tensor.bernoulli.__name__ = F.bernoulli.__doc__, "bernoulli"
 Tensor.multinomial = F.multinomial
 Tensor.zero_ = zero_
 Tensor.fill_ = fill_

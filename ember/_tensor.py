@@ -15,12 +15,21 @@ __all__ = ["Tensor", "Size"]
 
 
 class Size(tuple):
-    """The shape of a tensor, a tuple subclass as ``torch.Size``.
+    """The shape of a tensor: a tuple of ints, as ``torch.Size`` (what ``x.shape`` and ``x.size()`` return).
+
+    It behaves like a tuple (indexing, unpacking, ``len``, comparison with tuples); slices
+    and ``+`` give a ``Size`` again.
+
+    Args:
+        sizes (iterable of int): the dimensions.
 
     Example::
 
         >>> ember.zeros(2, 3).shape
         torch.Size([2, 3])
+        >>> s = ember.Size([2, 3, 4])
+        >>> s[1:], s.numel(), s == (2, 3, 4)
+        (torch.Size([3, 4]), 24, True)
     """
     __slots__ = ()
 
@@ -28,7 +37,13 @@ class Size(tuple):
         return f"torch.Size([{', '.join(map(str, self))}])"
 
     def numel(self):
-        """The number of elements a tensor of this shape has."""
+        """The number of elements a tensor of this shape has (the product of the sizes).
+
+        Example::
+
+            >>> ember.Size([2, 3]).numel()
+            6
+        """
         n = 1
         for s in self:
             n *= s
@@ -49,17 +64,33 @@ class Size(tuple):
 
 
 class Tensor:
-    """A multi-dimensional array with autograd, as ``torch.Tensor``.
+    """A multi-dimensional array of one dtype on one device, with autograd, as ``torch.Tensor``.
 
-    Usually created with :func:`ember.tensor`, :func:`ember.zeros` and friends. Calling the class
-    directly follows torch's legacy constructor: ``ember.Tensor([1, 2])`` makes a float tensor
-    from data, ``ember.Tensor(2, 3)`` an uninitialised 2x3 float tensor.
+    Usually created with :func:`ember.tensor`, :func:`ember.zeros`, :func:`ember.rand` and
+    friends. A tensor holds its data (a NumPy array, or a CuPy array on a GPU), its dtype, and
+    autograd state: ``requires_grad``, ``grad`` (filled by ``backward``) and ``grad_fn`` (the
+    graph node that made it). Methods mirror the functions: ``x.sum()`` is ``ember.sum(x)``;
+    names ending in ``_`` work in place. Views (``view``, slicing, ``transpose``, ...) share
+    memory with their base.
+
+    Calling the class directly follows torch's legacy constructor: ``ember.Tensor([1, 2])``
+    makes a float tensor (default dtype) from data, ``ember.Tensor(2, 3)`` an uninitialised
+    (zero-filled in ember) 2x3 float tensor. Prefer ``ember.tensor(data)``.
+
+    Args:
+        *args: data (a list, NumPy array or tensor), or the sizes of a new tensor.
+        device (str or ember.device, optional): where to allocate it.
 
     Example::
 
         >>> x = ember.Tensor([[1, 2], [3, 4]])
-        >>> x.shape
-        torch.Size([2, 2])
+        >>> x
+        tensor([[1., 2.],
+                [3., 4.]])
+        >>> x.shape, x.dtype, x.device
+        (torch.Size([2, 2]), torch.float32, device(type='cpu'))
+        >>> ember.Tensor(2, 3).shape
+        torch.Size([2, 3])
     """
     __slots__ = ("_data", "_dtype", "_requires_grad", "_grad", "grad_fn", "_output_nr",
                  "_version_box", "_base", "_grad_acc", "_hooks", "_retains_grad",
@@ -67,14 +98,16 @@ class Tensor:
 
     def __init__(self, *args, device=None):
         from .functions import tensor as _tensor_fn
+        from ._legacy import parse_legacy_args
         dt = D.get_default_dtype()
-        if len(args) == 1 and not isinstance(args[0], int):
-            src = args[0]
+        kind, val = parse_legacy_args(args)
+        if kind == "data":
+            src = val
             t = src if isinstance(src, Tensor) else _tensor_fn(src, dtype=dt, device=device)
             data = t._data if isinstance(src, Tensor) else t._data
             self._init(data, t._dtype)
         else:
-            shape = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+            shape = val
             xp = to_device(device).xp if device is not None else np
             self._init(xp.zeros(tuple(int(s) for s in shape), dtype=dt.np), dt)
 
@@ -121,17 +154,36 @@ class Tensor:
     # ------------------------------------------------------------------ basic attributes
     @property
     def dtype(self):
+        """The element type of the tensor (an ``ember.dtype``, e.g. ``torch.float32``).
+
+        Example::
+
+            >>> ember.tensor([1, 2]).dtype
+            torch.int64
+        """
         return self._dtype
 
     @property
     def shape(self):
-        return Size(self._data.shape)
-
-    def size(self, dim=None):
-        """The shape as a ``Size``, or the length of dimension ``dim``.
+        """The shape of the tensor, as an ``ember.Size`` (same as ``size()``).
 
         Example::
 
+            >>> ember.zeros(2, 3).shape
+            torch.Size([2, 3])
+        """
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        """The shape as an ``ember.Size``, or the length of dimension ``dim``.
+
+        Args:
+            dim (int, optional): a dimension (negative counts from the end). Default: None.
+
+        Example::
+
+            >>> ember.zeros(2, 3).size()
+            torch.Size([2, 3])
             >>> ember.zeros(2, 3).size(-1)
             3
         """
@@ -141,28 +193,68 @@ class Tensor:
 
     @property
     def device(self):
+        """The device the tensor lives on (an ``ember.device``).
+
+        Example::
+
+            >>> ember.zeros(1).device
+            device(type='cpu')
+        """
         return device_of(self._data)
 
     @property
     def is_cuda(self):
+        """Whether the tensor lives on a GPU.
+
+        Example::
+
+            >>> ember.zeros(1).is_cuda
+            False
+        """
         return self.device.type == "cuda"
 
     @property
     def is_cpu(self):
+        """Whether the tensor lives in host memory.
+
+        Example::
+
+            >>> ember.zeros(1).is_cpu
+            True
+        """
         return self.device.type == "cpu"
 
     @property
     def ndim(self):
+        """The number of dimensions (same as ``dim()``).
+
+        Example::
+
+            >>> ember.zeros(2, 3).ndim
+            2
+        """
         return self._data.ndim
 
     def dim(self):
-        """The number of dimensions."""
+        """The number of dimensions (``ndimension`` is an alias; ``ndim`` the property).
+
+        Args:
+            (none)
+
+        Example::
+
+            >>> ember.zeros(2, 3).dim(), ember.tensor(1.0).dim()
+            (2, 0)
+        """
         return self._data.ndim
 
     ndimension = dim
 
     def numel(self):
-        """The number of elements.
+        """The number of elements (``nelement`` is an alias).
+
+        Args:
+            (none)
 
         Example::
 
@@ -174,23 +266,66 @@ class Tensor:
     nelement = numel
 
     def element_size(self):
-        """Bytes per element."""
+        """The size of one element in bytes (torch's: bfloat16 reports 2).
+
+        Args:
+            (none)
+
+        Example::
+
+            >>> ember.zeros(1).element_size(), ember.zeros(1, dtype=ember.int64).element_size()
+            (4, 8)
+        """
         return self._dtype.itemsize
 
     @property
     def itemsize(self):
+        """The size of one element in bytes (same as ``element_size()``).
+
+        Example::
+
+            >>> ember.zeros(1, dtype=ember.float16).itemsize
+            2
+        """
         return self._dtype.itemsize
 
     @property
     def nbytes(self):
+        """The number of bytes of the elements: ``numel() * itemsize``.
+
+        Example::
+
+            >>> ember.zeros(2, 3).nbytes
+            24
+        """
         return self._dtype.itemsize * int(self._data.size)
 
     @property
     def is_leaf(self):
+        """Whether the tensor is a leaf of the autograd graph (it has no ``grad_fn``).
+
+        Tensors made by the user are leaves; results of ops on tensors that require grad are not.
+        ``backward`` fills ``.grad`` only for leaves that require grad.
+
+        Example::
+
+            >>> x = ember.ones(2, requires_grad=True)
+            >>> x.is_leaf, (x * 2).is_leaf
+            (True, False)
+        """
         return self.grad_fn is None
 
     @property
     def requires_grad(self):
+        """Whether autograd records operations on this tensor (settable on leaves).
+
+        Example::
+
+            >>> x = ember.ones(2)
+            >>> x.requires_grad = True
+            >>> (x * 2).requires_grad
+            True
+        """
         return self._requires_grad
 
     @requires_grad.setter
@@ -198,7 +333,20 @@ class Tensor:
         self.requires_grad_(value)
 
     def requires_grad_(self, requires_grad=True):
-        """Set whether autograd records operations on this (leaf) tensor. Returns self."""
+        """Set whether autograd records operations on this (leaf) tensor; returns ``self``.
+
+        Only floating and complex tensors can require grad. On a non-leaf only ``True`` is
+        allowed (use ``detach()`` to stop tracking a computed tensor).
+
+        Args:
+            requires_grad (bool): the new value. Default: ``True``.
+
+        Example::
+
+            >>> w = ember.zeros(3).requires_grad_()
+            >>> w.requires_grad
+            True
+        """
         if self.grad_fn is not None:
             if not requires_grad:
                 raise RuntimeError(
@@ -214,6 +362,18 @@ class Tensor:
 
     @property
     def grad(self):
+        """The gradient accumulated by ``backward`` (None until then), for leaves that require grad.
+
+        Gradients accumulate across backward calls; reset them with ``optimizer.zero_grad()`` or
+        ``x.grad = None``. Reading ``.grad`` of a non-leaf warns (see ``retain_grad``).
+
+        Example::
+
+            >>> x = ember.tensor([1.0, 2.0], requires_grad=True)
+            >>> (x * x).sum().backward()
+            >>> x.grad
+            tensor([2., 4.])
+        """
         if self.grad_fn is not None and not self._retains_grad and STATE.enabled is not None:
             import warnings
             warnings.warn(
@@ -242,6 +402,17 @@ class Tensor:
 
     @property
     def data(self):
+        """The tensor's values as a new tensor outside the graph (sharing memory), like ``detach()``.
+
+        Assigning ``x.data = y`` replaces the values of ``x`` without autograd noticing.
+        Prefer ``detach()`` and ``with ember.no_grad()``.
+
+        Example::
+
+            >>> x = ember.ones(2, requires_grad=True)
+            >>> x.data.requires_grad
+            False
+        """
         t = Tensor._wrap(self._data, self._dtype)
         t._version_box = self._version_box
         t._base = self._base
@@ -258,11 +429,25 @@ class Tensor:
 
     @property
     def layout(self):
+        """The memory layout: always ``torch.strided`` (dense) in ember.
+
+        Example::
+
+            >>> ember.zeros(1).layout
+            torch.strided
+        """
         from . import strided
         return strided
 
     @property
     def names(self):
+        """The dimension names (named tensors are not supported: all None).
+
+        Example::
+
+            >>> ember.zeros(2, 3).names
+            (None, None)
+        """
         return (None,) * self._data.ndim
 
     def _bump(self):
@@ -278,14 +463,18 @@ class Tensor:
 
     # ------------------------------------------------------------------ autograd
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        """Compute the gradient of this tensor w.r.t. graph leaves, accumulating in ``.grad``.
+        """Compute the gradient of this tensor with respect to the graph leaves, accumulating into their ``.grad``.
+
+        For a one-element tensor (a loss) no ``gradient`` is needed. Gradients accumulate: zero
+        them between steps. The graph is freed afterwards unless ``retain_graph=True``.
 
         Args:
-            gradient (Tensor, optional): the gradient of some loss w.r.t. this tensor; may be
-                omitted for a scalar (it is then 1).
+            gradient (Tensor, optional): the gradient of some loss with respect to this tensor;
+                may be omitted for a one-element tensor (it is then 1).
             retain_graph (bool, optional): keep the graph for another backward. Defaults to
                 ``create_graph``.
             create_graph (bool): record the backward computation, for higher-order gradients.
+                Default: ``False``.
             inputs (sequence of Tensor, optional): accumulate only into these tensors.
 
         Example::
@@ -299,14 +488,38 @@ class Tensor:
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self):
-        """A new tensor sharing memory with this one, outside the graph (requires_grad=False)."""
+        """A new tensor sharing memory with this one, outside the graph (``requires_grad=False``).
+
+        In-place changes to either are visible in both. Use ``x.detach().clone()`` for an
+        independent copy, and ``x.detach().numpy()`` to get a NumPy array.
+
+        Args:
+            (none)
+
+        Example::
+
+            >>> x = ember.ones(2, requires_grad=True)
+            >>> y = (x * 2).detach()
+            >>> y.requires_grad, y.grad_fn is None
+            (False, True)
+        """
         t = Tensor._wrap(self._data, self._dtype)
         t._version_box = self._version_box
         t._base = self._base if self._base is not None else self
         return t
 
     def detach_(self):
-        """Detach this tensor from the graph in place, making it a leaf."""
+        """Detach this tensor from the graph in place, making it a leaf that does not require grad; returns ``self``.
+
+        Args:
+            (none)
+
+        Example::
+
+            >>> y = ember.ones(2, requires_grad=True) * 2
+            >>> y.detach_().requires_grad
+            False
+        """
         if self._base is not None and self._base._requires_grad:
             raise RuntimeError("Can't detach views in-place. Use detach() instead.")
         self.grad_fn = None
@@ -314,7 +527,20 @@ class Tensor:
         return self
 
     def retain_grad(self):
-        """Keep ``.grad`` for this non-leaf tensor after backward."""
+        """Keep ``.grad`` for this non-leaf tensor after ``backward`` (leaves keep it anyway).
+
+        Args:
+            (none)
+
+        Example::
+
+            >>> x = ember.ones(2, requires_grad=True)
+            >>> y = x * 3
+            >>> y.retain_grad()
+            >>> y.sum().backward()
+            >>> y.grad
+            tensor([1., 1.])
+        """
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is None or self._retains_grad:
@@ -335,12 +561,23 @@ class Tensor:
 
     @property
     def retains_grad(self):
+        """Whether ``retain_grad()`` was called on this non-leaf tensor.
+
+        Example::
+
+            >>> (ember.ones(1, requires_grad=True) * 2).retains_grad
+            False
+        """
         return self._retains_grad
 
     def register_hook(self, hook):
-        """Register ``hook(grad)`` to run when this tensor's gradient is computed.
+        """Register ``hook(grad)`` to run each time this tensor's gradient is computed.
 
-        The hook may return a replacement gradient. Returns a handle with ``remove()``.
+        The hook may return a tensor to use as the gradient instead. Returns a handle whose
+        ``remove()`` unregisters the hook.
+
+        Args:
+            hook (callable): ``hook(grad) -> Tensor or None``.
 
         Example::
 
@@ -348,6 +585,7 @@ class Tensor:
             >>> h = x.register_hook(lambda g: g * 2)
             >>> x.sum().backward(); x.grad
             tensor([2., 2.])
+            >>> h.remove()
         """
         from .autograd.function import _Handle
         if not self._requires_grad:
@@ -362,7 +600,21 @@ class Tensor:
         return _Handle(node._tensor_hooks.setdefault(self._output_nr, {}), hook)
 
     def register_post_accumulate_grad_hook(self, hook):
-        """Register ``hook(tensor)`` to run after a gradient is accumulated into this leaf."""
+        """Register ``hook(tensor)`` to run after a gradient was accumulated into this leaf's ``.grad``.
+
+        Returns a handle whose ``remove()`` unregisters the hook.
+
+        Args:
+            hook (callable): ``hook(tensor) -> None``.
+
+        Example::
+
+            >>> x = ember.ones(2, requires_grad=True)
+            >>> seen = []
+            >>> h = x.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad.sum().item()))
+            >>> (x * 3).sum().backward(); seen
+            [6.0]
+        """
         from .autograd.function import _Handle
         if self.grad_fn is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
@@ -373,15 +625,20 @@ class Tensor:
 
     # ------------------------------------------------------------------ conversion
     def numpy(self, *, force=False):
-        """The data as a NumPy array sharing memory (cpu tensors).
+        """The data as a NumPy array that shares memory with the tensor (cpu tensors).
 
-        Raises torch's error when the tensor requires grad (call ``.detach()`` first) or lives
-        on a GPU (call ``.cpu()`` first).
+        Raises torch's error when the tensor requires grad (call ``.detach()`` first) or lives on
+        a GPU (call ``.cpu()`` first).
+
+        Args:
+            force (bool): detach and copy to the cpu first when needed. Default: ``False``.
 
         Example::
 
             >>> ember.tensor([1, 2]).numpy()
             array([1, 2])
+            >>> ember.ones(2, requires_grad=True).numpy(force=True)
+            array([1., 1.], dtype=float32)
         """
         if force:
             t = self.detach().cpu()
@@ -403,10 +660,17 @@ class Tensor:
     def item(self):
         """The value of a one-element tensor as a Python number.
 
+        Use it to log a loss: ``loss.item()``. Raises for tensors with more than one element.
+
+        Args:
+            (none)
+
         Example::
 
             >>> ember.tensor([2.5]).item()
             2.5
+            >>> ember.tensor(3).item()
+            3
         """
         if self._data.size != 1:
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to "
@@ -414,7 +678,10 @@ class Tensor:
         return self._data.reshape(()).item()
 
     def tolist(self):
-        """The data as (nested) Python lists of numbers.
+        """The data as (nested) Python lists of Python numbers (a number for a 0-d tensor).
+
+        Args:
+            (none)
 
         Example::
 
@@ -507,12 +774,19 @@ class Tensor:
     __torch_function__ = None
 
     def type(self, dtype=None, non_blocking=False):
-        """With no argument, the type string (``'torch.FloatTensor'``); else a cast to it.
+        """With no argument, the type string (``'torch.FloatTensor'``); with one, a cast to it.
+
+        Args:
+            dtype (str, ember.dtype or legacy type, optional): the target type, e.g.
+                ``'torch.LongTensor'`` or ``ember.int64``.
+            non_blocking (bool): accepted for torch compatibility. Default: ``False``.
 
         Example::
 
             >>> ember.zeros(1).type()
             'torch.FloatTensor'
+            >>> ember.zeros(1).type('torch.LongTensor')
+            tensor([0])
         """
         if dtype is None:
             name = _TYPE_NAMES[self._dtype.name]

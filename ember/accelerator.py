@@ -14,7 +14,10 @@ def _cuda():
 
 
 def is_available():
-    """Whether an accelerator (a CUDA GPU through CuPy) is usable.
+    """Whether an accelerator (a CUDA GPU, through CuPy) is usable.
+
+    Args:
+        (none)
 
     Example::
 
@@ -25,17 +28,51 @@ def is_available():
 
 
 def current_accelerator(check_available=False):
-    """``device('cuda')`` when a GPU is present, else None."""
+    """The accelerator device type, ``device(type='cuda')``, when a GPU is usable; else None.
+
+    A device-agnostic program picks its device with
+    ``acc = ember.accelerator.current_accelerator(); device = acc if acc else 'cpu'``.
+
+    Args:
+        check_available (bool): accepted for torch compatibility (ember always checks).
+            Default: ``False``.
+
+    Example::
+
+        >>> acc = ember.accelerator.current_accelerator()
+        >>> acc is None or acc.type == 'cuda'
+        True
+    """
     return _device("cuda") if is_available() else None
 
 
 def device_count():
-    """Number of accelerator devices (0 without CUDA)."""
+    """The number of accelerator devices (0 without CUDA).
+
+    Args:
+        (none)
+
+    Example::
+
+        >>> ember.accelerator.device_count() >= 0
+        True
+    """
     return _cuda().device_count() if is_available() else 0
 
 
 def current_device_index():
-    """Index of the current accelerator device."""
+    """The index of the current accelerator device (raises RuntimeError without one).
+
+    ``current_device_idx`` is an alias.
+
+    Args:
+        (none)
+
+    Example::
+
+        >>> if ember.accelerator.is_available():
+        ...     i = ember.accelerator.current_device_index()
+    """
     if not is_available():
         raise RuntimeError("ember.accelerator: no accelerator is available")
     return _cuda().current_device()
@@ -45,7 +82,18 @@ current_device_idx = current_device_index
 
 
 def set_device_index(device):
-    """Select the current accelerator device."""
+    """Make ``device`` the current accelerator device (raises RuntimeError without one).
+
+    ``set_device_idx`` is an alias.
+
+    Args:
+        device (int or ember.device): the device index (or a device with an index).
+
+    Example::
+
+        >>> if ember.accelerator.is_available():
+        ...     ember.accelerator.set_device_index(0)
+    """
     if not is_available():
         raise RuntimeError("ember.accelerator: no accelerator is available")
     _cuda().set_device(device)
@@ -55,13 +103,36 @@ set_device_idx = set_device_index
 
 
 def synchronize(device=None):
-    """Wait for all work on the accelerator to finish."""
+    """Wait until all queued work on the accelerator has finished (a no-op without one).
+
+    GPU work runs asynchronously; synchronize before timing code.
+
+    Args:
+        device (int or ember.device, optional): the device to wait for. Default: the
+            current device.
+
+    Example::
+
+        >>> ember.accelerator.synchronize()
+    """
     if is_available():
         _cuda().synchronize(device)
 
 
 class device_index:
-    """Context manager selecting an accelerator device index."""
+    """A context manager that makes accelerator ``device`` current inside the block.
+
+    The previous device is restored on exit. Does nothing when ``device`` is None or no
+    accelerator is available.
+
+    Args:
+        device (int or None): the device index.
+
+    Example::
+
+        >>> with ember.accelerator.device_index(0):
+        ...     pass
+    """
 
     def __init__(self, device):
         self.idx = device

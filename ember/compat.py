@@ -34,7 +34,18 @@ _SPECIAL = {
 
 
 def resolve(fullname):
-    """The ember module name that stands for ``fullname`` (a torch/torchvision module name)."""
+    """The ember module name that stands for ``fullname`` (a torch or torchvision module name).
+
+    Args:
+        fullname (str): a module name starting with ``torch`` or ``torchvision``.
+
+    Example::
+
+        >>> resolve('torch.nn.functional')
+        'ember.nn.functional'
+        >>> resolve('torchvision.transforms')
+        'ember.vision.transforms'
+    """
     if fullname in _SPECIAL:
         return _SPECIAL[fullname]
     top, _, rest = fullname.partition(".")
@@ -89,16 +100,22 @@ def install():
     """Make ``import torch`` and ``import torchvision`` (and their submodules) load ember.
 
     Call it before the program imports torch; modules of a real torch that were already
-    imported are removed from ``sys.modules`` so later imports get ember.
+    imported are removed from ``sys.modules`` so later imports get ember. Undo with
+    :func:`uninstall`. ``python -m ember run script.py`` does this for you.
+
+    Args:
+        (none)
 
     Example::
 
-        >>> import ember.compat
+        >>> import sys, ember.compat
+        >>> saved = {k: m for k, m in sys.modules.items()
+        ...          if k.partition('.')[0] in ('torch', 'torchvision')}
         >>> ember.compat.install()
         >>> import torch
-        >>> torch.tensor([1.0, 2.0]) * 2
-        tensor([2., 4.])
-        >>> ember.compat.uninstall()
+        >>> torch is ember, torch.tensor([1.0, 2.0]) * 2
+        (True, tensor([2., 4.]))
+        >>> ember.compat.uninstall(); sys.modules.update(saved)
     """
     if _FINDER not in sys.meta_path:
         sys.meta_path.insert(0, _FINDER)
@@ -112,7 +129,20 @@ def install():
 
 
 def uninstall():
-    """Remove the import hook and the ``torch``/``torchvision`` aliases from ``sys.modules``."""
+    """Remove the import hook and the ``torch``/``torchvision`` aliases from ``sys.modules``.
+
+    Args:
+        (none)
+
+    Example::
+
+        >>> import sys, ember.compat
+        >>> saved = {k: m for k, m in sys.modules.items()
+        ...          if k.partition('.')[0] in ('torch', 'torchvision')}
+        >>> ember.compat.install(); ember.compat.uninstall(); sys.modules.update(saved)
+        >>> ember.compat.is_installed()
+        False
+    """
     if _FINDER in sys.meta_path:
         sys.meta_path.remove(_FINDER)
     for name in list(sys.modules):
@@ -123,5 +153,15 @@ def uninstall():
 
 
 def is_installed():
-    """Whether the torch alias hook is active."""
+    """Whether the torch alias import hook is active.
+
+    Args:
+        (none)
+
+    Example::
+
+        >>> import ember.compat
+        >>> ember.compat.is_installed()
+        False
+    """
     return _FINDER in sys.meta_path

@@ -231,49 +231,74 @@ def _filled(fill, size, dtype, device, requires_grad):
 
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    """A tensor filled with 0.
+    """A tensor filled with the scalar 0, of the shape given by ``size``.
 
     Args:
-        *size (int...): the shape, as separate ints or one sequence.
-        dtype (ember.dtype, optional): defaults to the default float dtype.
-        device (str or ember.device, optional): where to allocate it.
-        requires_grad (bool): whether autograd records operations on it.
+        *size (int...): the shape, as separate ints (``zeros(2, 3)``) or one sequence
+            (``zeros((2, 3))``, ``zeros(x.shape)``).
+        out (Tensor, optional): write the result into this tensor (resized if needed).
+        dtype (ember.dtype, optional): the element type. Default: the default float dtype
+            (``ember.get_default_dtype()``, float32 unless changed).
+        layout (ember.layout, optional): only ``ember.strided`` (dense) is supported.
+        device (str or ember.device, optional): where to allocate the tensor. Default: the
+            current default device (cpu).
+        requires_grad (bool, optional): whether autograd records operations on the result.
+            Default: ``False``.
 
     Example::
 
         >>> ember.zeros(2, 3)
         tensor([[0., 0., 0.],
                 [0., 0., 0.]])
+        >>> ember.zeros(2, dtype=ember.int64)
+        tensor([0, 0])
     """
     return _out(out, _filled(0, _shape_arg(size), dtype, device, requires_grad))
 
 
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    """A tensor filled with 1.
+    """A tensor filled with the scalar 1, of the shape given by ``size``.
 
     Args:
-        *size (int...): the shape.
-        dtype (ember.dtype, optional): element type (default float32).
-        device (str or ember.device, optional): where to allocate it.
-        requires_grad (bool): whether autograd records operations on it.
+        *size (int...): the shape, as separate ints or one sequence.
+        out (Tensor, optional): write the result into this tensor (resized if needed).
+        dtype (ember.dtype, optional): the element type. Default: the default float dtype
+            (``ember.get_default_dtype()``, float32 unless changed).
+        layout (ember.layout, optional): only ``ember.strided`` (dense) is supported.
+        device (str or ember.device, optional): where to allocate the tensor. Default: the
+            current default device (cpu).
+        requires_grad (bool, optional): whether autograd records operations on the result.
+            Default: ``False``.
 
     Example::
 
-        >>> ember.ones(2)
-        tensor([1., 1.])
+        >>> ember.ones(2, 3)
+        tensor([[1., 1., 1.],
+                [1., 1., 1.]])
+        >>> ember.ones(2, dtype=ember.bool)
+        tensor([True, True])
     """
     return _out(out, _filled(1, _shape_arg(size), dtype, device, requires_grad))
 
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, memory_format=None):
-    """An uninitialised tensor (ember fills it with zeros).
+    """An uninitialised tensor of the shape given by ``size``.
+
+    torch leaves the memory uninitialised; ember fills it with zeros (never rely on either).
 
     Args:
-        *size (int...): the shape.
-        dtype (ember.dtype, optional): element type.
-        device (str or ember.device, optional): where to allocate it.
-        requires_grad (bool): whether autograd records operations on it.
+        *size (int...): the shape, as separate ints or one sequence.
+        out (Tensor, optional): write the result into this tensor (resized if needed).
+        dtype (ember.dtype, optional): the element type. Default: the default float dtype
+            (``ember.get_default_dtype()``, float32 unless changed).
+        layout (ember.layout, optional): only ``ember.strided`` (dense) is supported.
+        device (str or ember.device, optional): where to allocate the tensor. Default: the
+            current default device (cpu).
+        requires_grad (bool, optional): whether autograd records operations on the result.
+            Default: ``False``.
+        pin_memory (bool, optional): accepted for torch compatibility (ignored).
+        memory_format (ember.memory_format, optional): accepted for torch compatibility.
 
     Example::
 
@@ -287,16 +312,27 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
          requires_grad=False):
     """A tensor of shape ``size`` filled with ``fill_value``.
 
+    When ``dtype`` is None the dtype is inferred from ``fill_value`` as torch does: a bool
+    gives bool, an int gives int64, a float gives the default float dtype.
+
     Args:
-        size (sequence of int): the shape.
-        fill_value (number): the value; its type sets the dtype when ``dtype`` is None.
-        dtype (ember.dtype, optional): element type.
-        device (str or ember.device, optional): where to allocate it.
+        size (int or sequence of int): the shape.
+        fill_value (number or 0-d Tensor): the value of every element.
+        out (Tensor, optional): write the result into this tensor (resized if needed).
+        dtype (ember.dtype, optional): the element type. Default: inferred from
+            ``fill_value``.
+        layout (ember.layout, optional): only ``ember.strided`` (dense) is supported.
+        device (str or ember.device, optional): where to allocate the tensor.
+        requires_grad (bool, optional): whether autograd records operations on the result.
+            Default: ``False``.
 
     Example::
 
-        >>> ember.full((2,), 7)
-        tensor([7, 7])
+        >>> ember.full((2, 2), 7)
+        tensor([[7, 7],
+                [7, 7]])
+        >>> ember.full((2,), 1.5)
+        tensor([1.5000, 1.5000])
     """
     if dtype is None:
         dtype = D._scalar_dtype(fill_value.item() if isinstance(fill_value, Tensor)
@@ -317,48 +353,97 @@ def _like(fn, input, dtype, device, requires_grad, *extra):
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None):
-    """Zeros with the shape (and by default dtype and device) of ``input``.
+    """A tensor of zeros with the shape (and, by default, dtype and device) of ``input``.
+
+    ``ember.zeros_like(x)`` is ``ember.zeros(x.shape, dtype=x.dtype, device=x.device)``. The
+    result is a new tensor: it shares no memory and no autograd history with ``input``.
+
+    Args:
+        input (Tensor): the tensor whose shape (dtype, device) to copy.
+        dtype (ember.dtype, optional): the element type. Default: ``input.dtype``.
+        layout (ember.layout, optional): only ``ember.strided`` (dense) is supported.
+        device (str or ember.device, optional): the device. Default: ``input.device``.
+        requires_grad (bool, optional): whether autograd records operations on the result.
+            Default: ``False``.
+        memory_format (ember.memory_format, optional): accepted for torch compatibility.
 
     Example::
 
-        >>> ember.zeros_like(ember.ones(2, dtype=ember.int64))
-        tensor([0, 0])
+        >>> ember.zeros_like(ember.ones(2, 3, dtype=ember.int64))
+        tensor([[0, 0, 0],
+                [0, 0, 0]])
     """
     return _like(zeros, input, dtype, device, requires_grad)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
-    """Ones with the shape (and by default dtype and device) of ``input``.
+    """A tensor of ones with the shape (and, by default, dtype and device) of ``input``.
+
+    Args:
+        input (Tensor): the tensor whose shape (dtype, device) to copy.
+        dtype (ember.dtype, optional): the element type. Default: ``input.dtype``.
+        layout (ember.layout, optional): only ``ember.strided`` (dense) is supported.
+        device (str or ember.device, optional): the device. Default: ``input.device``.
+        requires_grad (bool, optional): whether autograd records operations on the result.
+            Default: ``False``.
+        memory_format (ember.memory_format, optional): accepted for torch compatibility.
 
     Example::
 
         >>> ember.ones_like(ember.zeros(2))
         tensor([1., 1.])
+        >>> ember.ones_like(ember.zeros(2), dtype=ember.int32)
+        tensor([1, 1], dtype=torch.int32)
     """
     return _like(ones, input, dtype, device, requires_grad)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None):
-    """An uninitialised tensor shaped like ``input`` (ember fills it with zeros).
+    """An uninitialised tensor with the shape (and by default dtype, device) of ``input``.
+
+    ember fills it with zeros (torch leaves it uninitialised: never rely on the values).
+
+    Args:
+        input (Tensor): the tensor whose shape (dtype, device) to copy.
+        dtype (ember.dtype, optional): the element type. Default: ``input.dtype``.
+        layout (ember.layout, optional): only ``ember.strided`` (dense) is supported.
+        device (str or ember.device, optional): the device. Default: ``input.device``.
+        requires_grad (bool, optional): whether autograd records operations on the result.
+            Default: ``False``.
+        memory_format (ember.memory_format, optional): accepted for torch compatibility.
 
     Example::
 
-        >>> ember.empty_like(ember.ones(3)).shape
-        torch.Size([3])
+        >>> ember.empty_like(ember.ones(3, 2)).shape
+        torch.Size([3, 2])
     """
     return _like(zeros, input, dtype, device, requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
-    """``fill_value`` everywhere, shaped like ``input``.
+    """A tensor filled with ``fill_value``, shaped like ``input``.
+
+    Unlike :func:`ember.full`, the dtype defaults to ``input.dtype`` (the value is cast).
+
+    Args:
+        input (Tensor): the tensor whose shape (dtype, device) to copy.
+        fill_value (number): the value of every element.
+        dtype (ember.dtype, optional): the element type. Default: ``input.dtype``.
+        layout (ember.layout, optional): only ``ember.strided`` (dense) is supported.
+        device (str or ember.device, optional): the device. Default: ``input.device``.
+        requires_grad (bool, optional): whether autograd records operations on the result.
+            Default: ``False``.
+        memory_format (ember.memory_format, optional): accepted for torch compatibility.
 
     Example::
 
         >>> ember.full_like(ember.zeros(2), 3.5)
         tensor([3.5000, 3.5000])
+        >>> ember.full_like(ember.zeros(2, dtype=ember.int64), 3.7)
+        tensor([3, 3])
     """
     return full(tuple(input.shape), fill_value, dtype=dtype if dtype is not None else input.dtype,
                 device=device if device is not None else input.device,
@@ -367,18 +452,32 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
 
 def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
            requires_grad=False):
-    """Values from ``start`` to ``end`` (exclusive) in steps of ``step``.
+    """A 1-D tensor of the values ``start, start + step, ...`` up to ``end`` (exclusive).
+
+    With one argument, it is the end: ``arange(5)`` is ``arange(0, 5)``. The length is
+    ``ceil((end - start) / step)``. Like ``range``, ``end`` is not included; beware of
+    floating-point steps, where rounding can add or drop the last value.
 
     Args:
-        start (number): first value (or the end, when it is the only argument).
-        end (number): end, exclusive.
-        step (number): the gap between values.
-        dtype (ember.dtype, optional): int64 when all arguments are ints, else float32.
+        start (number): the first value (or the end, when it is the only argument).
+            Default: 0.
+        end (number): the end of the interval, exclusive.
+        step (number): the gap between consecutive values (may be negative, not 0).
+            Default: 1.
+        out (Tensor, optional): write the result into this tensor (resized if needed).
+        dtype (ember.dtype, optional): the element type. Default: int64 when ``start``,
+            ``end`` and ``step`` are all ints, else the default float dtype.
+        layout (ember.layout, optional): only ``ember.strided`` (dense) is supported.
+        device (str or ember.device, optional): where to allocate the tensor.
+        requires_grad (bool, optional): whether autograd records operations on the result.
+            Default: ``False``.
 
     Example::
 
         >>> ember.arange(5)
         tensor([0, 1, 2, 3, 4])
+        >>> ember.arange(1, 4)
+        tensor([1, 2, 3])
         >>> ember.arange(0, 1, 0.25)
         tensor([0.0000, 0.2500, 0.5000, 0.7500])
     """
@@ -405,12 +504,29 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
 
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
-    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive.
+    """A 1-D tensor of ``steps`` evenly spaced values from ``start`` to ``end``, both included.
+
+    The values are ``start + i * (end - start) / (steps - 1)`` for ``i = 0 .. steps - 1``.
+
+    Args:
+        start (number or 0-d Tensor): the first value.
+        end (number or 0-d Tensor): the last value.
+        steps (int): how many values (>= 0).
+        out (Tensor, optional): write the result into this tensor (resized if needed).
+        dtype (ember.dtype, optional): the element type. Default: the default float dtype
+            (``ember.get_default_dtype()``, float32 unless changed).
+        layout (ember.layout, optional): only ``ember.strided`` (dense) is supported.
+        device (str or ember.device, optional): where to allocate the tensor. Default: the
+            current default device (cpu).
+        requires_grad (bool, optional): whether autograd records operations on the result.
+            Default: ``False``.
 
     Example::
 
         >>> ember.linspace(0, 1, 5)
         tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+        >>> ember.linspace(-1, 1, steps=3)
+        tensor([-1.,  0.,  1.])
     """
     dt = D.to_dtype(dtype) or D.get_default_dtype()
     start = start.item() if isinstance(start, Tensor) else start
@@ -433,12 +549,30 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
-    """``steps`` values from ``base**start`` to ``base**end`` on a log scale.
+    """A 1-D tensor of ``steps`` values from ``base ** start`` to ``base ** end``, on a log scale.
+
+    The exponents are ``ember.linspace(start, end, steps)``.
+
+    Args:
+        start (number): the first exponent.
+        end (number): the last exponent.
+        steps (int): how many values.
+        base (float): the base of the logarithm. Default: 10.0.
+        out (Tensor, optional): write the result into this tensor (resized if needed).
+        dtype (ember.dtype, optional): the element type. Default: the default float dtype
+            (``ember.get_default_dtype()``, float32 unless changed).
+        layout (ember.layout, optional): only ``ember.strided`` (dense) is supported.
+        device (str or ember.device, optional): where to allocate the tensor. Default: the
+            current default device (cpu).
+        requires_grad (bool, optional): whether autograd records operations on the result.
+            Default: ``False``.
 
     Example::
 
         >>> ember.logspace(0, 2, 3)
         tensor([  1.,  10., 100.])
+        >>> ember.logspace(0, 3, 4, base=2)
+        tensor([1., 2., 4., 8.])
     """
     lin = linspace(start, end, steps, dtype=D.float64)
     dt = D.to_dtype(dtype) or D.get_default_dtype()
@@ -447,17 +581,28 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    """A 2-D tensor with ones on the diagonal.
+    """A 2-D tensor with ones on the main diagonal and zeros elsewhere.
 
     Args:
-        n (int): rows.
-        m (int, optional): columns (default ``n``).
+        n (int): the number of rows.
+        m (int, optional): the number of columns. Default: ``n``.
+        out (Tensor, optional): write the result into this tensor (resized if needed).
+        dtype (ember.dtype, optional): the element type. Default: the default float dtype
+            (``ember.get_default_dtype()``, float32 unless changed).
+        layout (ember.layout, optional): only ``ember.strided`` (dense) is supported.
+        device (str or ember.device, optional): where to allocate the tensor. Default: the
+            current default device (cpu).
+        requires_grad (bool, optional): whether autograd records operations on the result.
+            Default: ``False``.
 
     Example::
 
         >>> ember.eye(2)
         tensor([[1., 0.],
                 [0., 1.]])
+        >>> ember.eye(2, 3, dtype=ember.int64)
+        tensor([[1, 0, 0],
+                [0, 1, 0]])
     """
     dt = D.to_dtype(dtype) or D.get_default_dtype()
     dev = _target_device(device)
@@ -491,17 +636,30 @@ def _rand_tensor(arr, dtype, device, requires_grad):
 
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False):
-    """Uniform random numbers in ``[0, 1)``.
+    """A tensor of random numbers drawn uniformly from the interval ``[0, 1)``.
+
+    ember's random streams differ from torch's (NumPy's PCG64, not mt19937), but seeding works
+    the same way: after ``ember.manual_seed(s)`` the same calls give the same numbers.
 
     Args:
-        *size (int...): the shape.
-        generator (ember.Generator, optional): the source of randomness.
-        dtype (ember.dtype, optional): a floating dtype (default float32).
+        *size (int...): the shape, as separate ints or one sequence.
+        generator (ember.Generator, optional): the source of random numbers. Default: the
+            global generator (seeded by ``ember.manual_seed``).
+        out (Tensor, optional): write the result into this tensor (resized if needed).
+        dtype (ember.dtype, optional): a floating element type. Default: the default float
+            dtype.
+        layout (ember.layout, optional): only ``ember.strided`` (dense) is supported.
+        device (str or ember.device, optional): where to allocate the tensor.
+        requires_grad (bool, optional): whether autograd records operations on the result.
+            Default: ``False``.
+        pin_memory (bool, optional): accepted for torch compatibility (ignored).
 
     Example::
 
-        >>> _ = ember.manual_seed(0); ember.rand(2).shape
-        torch.Size([2])
+        >>> _ = ember.manual_seed(0)
+        >>> x = ember.rand(2, 3)
+        >>> x.shape, bool(((x >= 0) & (x < 1)).all())
+        (torch.Size([2, 3]), True)
     """
     dt = D.to_dtype(dtype) or D.get_default_dtype()
     arr = _gen(generator, _target_device(device))._rng.random(_shape_arg(size),
@@ -511,17 +669,28 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
 
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False):
-    """Standard normal random numbers.
+    """A tensor of random numbers from the standard normal distribution (mean 0, variance 1).
 
     Args:
-        *size (int...): the shape.
-        generator (ember.Generator, optional): the source of randomness.
-        dtype (ember.dtype, optional): a floating dtype (default float32).
+        *size (int...): the shape, as separate ints or one sequence.
+        generator (ember.Generator, optional): the source of random numbers. Default: the
+            global generator (seeded by ``ember.manual_seed``).
+        out (Tensor, optional): write the result into this tensor (resized if needed).
+        dtype (ember.dtype, optional): a floating element type. Default: the default float
+            dtype.
+        layout (ember.layout, optional): only ``ember.strided`` (dense) is supported.
+        device (str or ember.device, optional): where to allocate the tensor.
+        requires_grad (bool, optional): whether autograd records operations on the result.
+            Default: ``False``.
+        pin_memory (bool, optional): accepted for torch compatibility (ignored).
 
     Example::
 
-        >>> ember.randn(2, 3).shape
-        torch.Size([2, 3])
+        >>> _ = ember.manual_seed(0)
+        >>> a = ember.randn(2, 3)
+        >>> _ = ember.manual_seed(0)
+        >>> ember.equal(a, ember.randn(2, 3))
+        True
     """
     dt = D.to_dtype(dtype) or D.get_default_dtype()
     arr = _gen(generator, _target_device(device))._rng.standard_normal(
@@ -531,18 +700,29 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
 
 def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None,
             device=None, requires_grad=False):
-    """Random integers in ``[low, high)``.
+    """A tensor of random integers drawn uniformly from ``[low, high)``.
+
+    As in torch, ``randint(high, size)`` (two positional arguments) means ``low = 0``.
 
     Args:
-        low (int): lowest value (default 0).
-        high (int): one above the highest value.
-        size (tuple): the shape.
-        dtype (ember.dtype, optional): default int64.
+        low (int): the lowest value that can be drawn. Default: 0.
+        high (int): one above the highest value that can be drawn.
+        size (tuple of int): the shape.
+        generator (ember.Generator, optional): the source of random numbers. Default: the
+            global generator.
+        out (Tensor, optional): write the result into this tensor (resized if needed).
+        dtype (ember.dtype, optional): the element type. Default: int64.
+        layout (ember.layout, optional): only ``ember.strided`` (dense) is supported.
+        device (str or ember.device, optional): where to allocate the tensor.
+        requires_grad (bool, optional): accepted for torch compatibility. Default: ``False``.
 
     Example::
 
-        >>> ember.randint(0, 10, (3,)).dtype
-        torch.int64
+        >>> x = ember.randint(0, 10, (3,))
+        >>> x.dtype, x.shape, bool(((x >= 0) & (x < 10)).all())
+        (torch.int64, torch.Size([3]), True)
+        >>> ember.randint(3, (2, 2)).shape
+        torch.Size([2, 2])
     """
     if size is None:
         low, high, size = 0, low, high
@@ -560,12 +740,24 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
 
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False):
-    """A random permutation of ``0 .. n-1``.
+    """A random permutation of the integers ``0 .. n - 1``.
+
+    Args:
+        n (int): the length (the upper bound, exclusive).
+        generator (ember.Generator, optional): the source of random numbers. Default: the
+            global generator.
+        out (Tensor, optional): write the result into this tensor (resized if needed).
+        dtype (ember.dtype, optional): the element type. Default: int64.
+        layout (ember.layout, optional): only ``ember.strided`` (dense) is supported.
+        device (str or ember.device, optional): where to allocate the tensor.
+        requires_grad (bool, optional): accepted for torch compatibility. Default: ``False``.
+        pin_memory (bool, optional): accepted for torch compatibility (ignored).
 
     Example::
 
-        >>> sorted(ember.randperm(4).tolist())
-        [0, 1, 2, 3]
+        >>> p = ember.randperm(4)
+        >>> p.dtype, sorted(p.tolist())
+        (torch.int64, [0, 1, 2, 3])
     """
     dt = D.to_dtype(dtype) or D.int64
     arr = _gen(generator, _target_device(device))._rng.permutation(int(n)).astype(dt.np)
@@ -574,21 +766,73 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
 
 def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
-    """Uniform ``[0, 1)`` random numbers shaped like ``input``."""
+    """Uniform random numbers from ``[0, 1)`` with the shape (dtype, device) of ``input``.
+
+    Args:
+        input (Tensor): the tensor whose shape (dtype, device) to copy; must be floating
+            unless ``dtype`` is given.
+        dtype (ember.dtype, optional): the element type. Default: ``input.dtype``.
+        layout (ember.layout, optional): only ``ember.strided`` (dense) is supported.
+        device (str or ember.device, optional): the device. Default: ``input.device``.
+        requires_grad (bool, optional): whether autograd records operations on the result.
+            Default: ``False``.
+        memory_format (ember.memory_format, optional): accepted for torch compatibility.
+
+    Example::
+
+        >>> ember.rand_like(ember.zeros(2, 3)).shape
+        torch.Size([2, 3])
+    """
     return rand(tuple(input.shape), dtype=dtype or input.dtype, device=device or input.device,
                 requires_grad=requires_grad)
 
 
 def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None):
-    """Standard normal random numbers shaped like ``input``."""
+    """Standard normal random numbers with the shape (dtype, device) of ``input``.
+
+    Args:
+        input (Tensor): the tensor whose shape (dtype, device) to copy; must be floating
+            unless ``dtype`` is given.
+        dtype (ember.dtype, optional): the element type. Default: ``input.dtype``.
+        layout (ember.layout, optional): only ``ember.strided`` (dense) is supported.
+        device (str or ember.device, optional): the device. Default: ``input.device``.
+        requires_grad (bool, optional): whether autograd records operations on the result.
+            Default: ``False``.
+        memory_format (ember.memory_format, optional): accepted for torch compatibility.
+
+    Example::
+
+        >>> ember.randn_like(ember.zeros(2, dtype=ember.float64)).dtype
+        torch.float64
+    """
     return randn(tuple(input.shape), dtype=dtype or input.dtype, device=device or input.device,
                  requires_grad=requires_grad)
 
 
 def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None,
                  requires_grad=False, memory_format=None):
-    """Random integers in ``[low, high)`` shaped like ``input``."""
+    """Random integers from ``[low, high)`` with the shape (dtype, device) of ``input``.
+
+    As in torch, ``randint_like(x, high)`` (one bound) means ``low = 0``.
+
+    Args:
+        input (Tensor): the tensor whose shape (dtype, device) to copy.
+        low (int): the lowest value that can be drawn. Default: 0.
+        high (int): one above the highest value that can be drawn.
+        dtype (ember.dtype, optional): the element type. Default: ``input.dtype``.
+        layout (ember.layout, optional): only ``ember.strided`` (dense) is supported.
+        device (str or ember.device, optional): the device. Default: ``input.device``.
+        requires_grad (bool, optional): whether autograd records operations on the result.
+            Default: ``False``.
+        memory_format (ember.memory_format, optional): accepted for torch compatibility.
+
+    Example::
+
+        >>> x = ember.randint_like(ember.zeros(3, dtype=ember.int64), 5)
+        >>> x.dtype, bool(((x >= 0) & (x < 5)).all())
+        (torch.int64, True)
+    """
     if high is None:
         low, high = 0, low
     return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype,
@@ -597,12 +841,29 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
            device=None, requires_grad=False):
-    """Normal random numbers with the given ``mean`` and ``std`` (numbers or tensors).
+    """Random numbers from normal distributions with the given means and standard deviations.
+
+    ``mean`` and ``std`` may be numbers or tensors (broadcast together); with two numbers a
+    ``size`` is required. The result never requires grad (sampling is not differentiable).
+
+    Args:
+        mean (float or Tensor): the mean(s). Default: 0.0.
+        std (float or Tensor): the standard deviation(s), >= 0. Default: 1.0.
+        size (tuple of int, optional): the shape, when ``mean`` and ``std`` are numbers.
+        generator (ember.Generator, optional): the source of random numbers. Default: the
+            global generator.
+        out (Tensor, optional): write the result into this tensor (resized if needed).
+        dtype (ember.dtype, optional): the element type (number arguments only).
+        layout (ember.layout, optional): only ``ember.strided`` (dense) is supported.
+        device (str or ember.device, optional): where to allocate the tensor.
+        requires_grad (bool, optional): accepted for torch compatibility. Default: ``False``.
 
     Example::
 
-        >>> ember.normal(0.0, 1.0, size=(2,)).shape
-        torch.Size([2])
+        >>> ember.normal(0.0, 1.0, size=(2, 3)).shape
+        torch.Size([2, 3])
+        >>> ember.normal(ember.zeros(4), 0.0)
+        tensor([0., 0., 0., 0.])
     """
     ref_dev = mean.device if isinstance(mean, Tensor) else std.device if isinstance(
         std, Tensor) else _target_device(device)
@@ -622,11 +883,23 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
 
 
 def bernoulli(input, p=None, *, generator=None, out=None):
-    """Draw 0/1 with the probabilities in ``input`` (or ``p``).
+    """Draw 0 or 1 for each element, 1 with the probability held in ``input`` (or ``p``).
+
+    The result has ``input``'s shape and dtype and is not differentiable.
+
+    Args:
+        input (Tensor): probabilities in ``[0, 1]`` (floating).
+        p (float, optional): one probability for every element, used instead of the values
+            of ``input`` (which then only gives the shape and dtype).
+        generator (ember.Generator, optional): the source of random numbers. Default: the
+            global generator.
+        out (Tensor, optional): write the result into this tensor.
 
     Example::
 
-        >>> ember.bernoulli(ember.ones(3))
+        >>> ember.bernoulli(ember.tensor([1.0, 0.0, 1.0]))
+        tensor([1., 0., 1.])
+        >>> ember.bernoulli(ember.zeros(3), p=1.0)
         tensor([1., 1., 1.])
     """
     probs = input._data if p is None else np.full(input._data.shape, p)
@@ -638,17 +911,30 @@ def bernoulli(input, p=None, *, generator=None, out=None):
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
-    """Sample indices from the categorical distributions in the rows of ``input``.
+    """Sample indices from the categorical distributions given by the rows of ``input``.
+
+    The weights need not sum to 1 (they are normalised) but must be non-negative, finite and
+    not all zero. Without replacement, each row must have at least ``num_samples`` non-zero
+    weights.
 
     Args:
-        input (Tensor): non-negative weights, 1-D or 2-D (one row per distribution).
-        num_samples (int): how many to draw per row.
-        replacement (bool): draw with replacement.
+        input (Tensor): non-negative weights, 1-D (one distribution) or 2-D (one row per
+            distribution).
+        num_samples (int): how many indices to draw per row.
+        replacement (bool): draw with replacement. Default: ``False``.
+        generator (ember.Generator, optional): the source of random numbers. Default: the
+            global generator.
+        out (Tensor, optional): write the result into this tensor.
+
+    Returns:
+        Tensor: int64 indices of shape ``(num_samples,)`` or ``(rows, num_samples)``.
 
     Example::
 
         >>> ember.multinomial(ember.tensor([0., 1., 0.]), 2, replacement=True)
         tensor([1, 1])
+        >>> sorted(ember.multinomial(ember.tensor([1., 1., 0.]), 2).tolist())
+        [0, 1]
     """
     w = input.detach().cpu()._data.astype(np.float64)
     one = w.ndim == 1
@@ -678,7 +964,21 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
 
 
 def poisson(input, generator=None):
-    """Poisson samples with rates ``input``."""
+    """Draw from Poisson distributions whose rates are the elements of ``input``.
+
+    Args:
+        input (Tensor): the rates (>= 0).
+        generator (ember.Generator, optional): the source of random numbers. Default: the
+            global generator.
+
+    Returns:
+        Tensor: counts with ``input``'s shape and dtype.
+
+    Example::
+
+        >>> ember.poisson(ember.zeros(3))
+        tensor([0., 0., 0.])
+    """
     rates = input.detach().cpu()._data
     arr = _gen(generator, input.device)._rng.poisson(rates).astype(input._dtype.np)
     return Tensor._wrap(_place(arr, input.device), input._dtype)
@@ -688,17 +988,25 @@ def poisson(input, generator=None):
 
 
 def add(input, other, *, alpha=1, out=None):
-    """``input + alpha * other`` with broadcasting and type promotion.
+    """Add ``other``, scaled by ``alpha``, to ``input``: ``out = input + alpha * other``.
+
+    Supports broadcasting and type promotion: the result dtype is
+    ``ember.result_type(input, other)`` (Python numbers are "weak": ``int_tensor * 2.5`` is
+    float32, ``float32_tensor * 2`` stays float32). Differentiable in both operands; the gradient is
+    summed back to each operand's shape.
 
     Args:
-        input (Tensor or number): first operand.
-        other (Tensor or number): second operand.
-        alpha (number): multiplier for ``other``.
+        input (Tensor or number): the first operand.
+        other (Tensor or number): the second operand.
+        alpha (number): the multiplier for ``other``. Default: 1.
+        out (Tensor, optional): write the result into this tensor.
 
     Example::
 
         >>> ember.add(ember.tensor([1, 2]), 1.5)
         tensor([2.5000, 3.5000])
+        >>> ember.add(ember.tensor([1, 2]), ember.tensor([10, 20]), alpha=2)
+        tensor([21, 42])
     """
     if alpha != 1:
         other = mul(other, alpha)
@@ -706,12 +1014,25 @@ def add(input, other, *, alpha=1, out=None):
 
 
 def sub(input, other, *, alpha=1, out=None):
-    """``input - alpha * other``.
+    """Subtract ``other``, scaled by ``alpha``, from ``input``: ``out = input - alpha * other``.
+
+    Supports broadcasting and type promotion: the result dtype is
+    ``ember.result_type(input, other)`` (Python numbers are "weak": ``int_tensor * 2.5`` is
+    float32, ``float32_tensor * 2`` stays float32). Two bool tensors cannot be subtracted (use ``^`` or
+    ``logical_xor``). ``ember.subtract`` is an alias.
+
+    Args:
+        input (Tensor or number): the minuend.
+        other (Tensor or number): the subtrahend.
+        alpha (number): the multiplier for ``other``. Default: 1.
+        out (Tensor, optional): write the result into this tensor.
 
     Example::
 
-        >>> ember.sub(ember.tensor([3.0]), 1)
-        tensor([2.])
+        >>> ember.sub(ember.tensor([3.0, 5.0]), 1)
+        tensor([2., 4.])
+        >>> ember.sub(ember.tensor([3, 5]), ember.tensor([1, 1]), alpha=2)
+        tensor([1, 3])
     """
     if isinstance(input, Tensor) and input._dtype is D.bool and isinstance(other, Tensor) and \
             other._dtype is D.bool:
@@ -726,17 +1047,40 @@ subtract = sub
 
 
 def rsub(input, other, *, alpha=1):
-    """``other - alpha * input``."""
+    """Reversed subtraction: ``other - alpha * input``.
+
+    Args:
+        input (Tensor or number): the operand that is subtracted (scaled by ``alpha``).
+        other (Tensor or number): the operand subtracted from.
+        alpha (number): the multiplier for ``input``. Default: 1.
+
+    Example::
+
+        >>> ember.rsub(ember.tensor([1, 2]), 10)
+        tensor([9, 8])
+    """
     return sub(other, input, alpha=alpha)
 
 
 def mul(input, other, *, out=None):
-    """Elementwise product.
+    """Multiply ``input`` by ``other`` elementwise.
+
+    Supports broadcasting and type promotion: the result dtype is
+    ``ember.result_type(input, other)`` (Python numbers are "weak": ``int_tensor * 2.5`` is
+    float32, ``float32_tensor * 2`` stays float32). ``ember.multiply`` is an alias.
+
+    Args:
+        input (Tensor or number): the first factor.
+        other (Tensor or number): the second factor.
+        out (Tensor, optional): write the result into this tensor.
 
     Example::
 
         >>> ember.mul(ember.tensor([1.0, 2.0]), 3)
         tensor([3., 6.])
+        >>> ember.mul(ember.tensor([[1], [2]]), ember.tensor([1, 10]))
+        tensor([[ 1, 10],
+                [ 2, 20]])
     """
     return _out(out, E.binary(E.Mul, input, other))
 
@@ -745,13 +1089,26 @@ multiply = mul
 
 
 def div(input, other, *, rounding_mode=None, out=None):
-    """Division. True division by default (ints give floats); ``rounding_mode`` 'trunc' or
-    'floor' rounds the result (keeping integer dtypes).
+    """Divide ``input`` by ``other`` elementwise, optionally rounding the quotient.
+
+    With ``rounding_mode=None`` this is true division, as Python's ``/``: integer inputs give
+    a floating result (the default float dtype). ``'trunc'`` rounds towards zero (C-style) and
+    ``'floor'`` rounds down (Python's ``//``); both keep integer dtypes, and integer division
+    by zero raises. Broadcasting and type promotion apply. ``ember.divide`` and
+    ``ember.true_divide`` are aliases.
+
+    Args:
+        input (Tensor or number): the dividend.
+        other (Tensor or number): the divisor.
+        rounding_mode (str, optional): ``None``, ``'trunc'`` or ``'floor'``. Default: None.
+        out (Tensor, optional): write the result into this tensor.
 
     Example::
 
         >>> ember.div(ember.tensor([5, -5]), 2)
         tensor([ 2.5000, -2.5000])
+        >>> ember.div(ember.tensor([5, -5]), 2, rounding_mode='trunc')
+        tensor([ 2, -2])
         >>> ember.div(ember.tensor([5, -5]), 2, rounding_mode='floor')
         tensor([ 2, -3])
     """
@@ -788,29 +1145,57 @@ true_divide = div
 
 
 def floor_divide(input, other, *, out=None):
-    """Division rounded down (torch >= 1.13 semantics).
+    """Divide and round down: ``floor(input / other)`` (Python's ``//``, the ``//`` operator).
+
+    Same as ``ember.div(input, other, rounding_mode='floor')`` (torch >= 1.13 semantics):
+    integer inputs stay integer. Broadcasting and type promotion apply.
+
+    Args:
+        input (Tensor or number): the dividend.
+        other (Tensor or number): the divisor.
+        out (Tensor, optional): write the result into this tensor.
 
     Example::
 
         >>> ember.floor_divide(ember.tensor([7, -7]), 2)
         tensor([ 3, -4])
+        >>> ember.tensor([7.5]) // 2
+        tensor([3.])
     """
     return div(input, other, rounding_mode="floor", out=out)
 
 
 def remainder(input, other, *, out=None):
-    """Python-style modulus (the result has the sign of the divisor).
+    """Python-style modulus: ``input - floor(input / other) * other`` (the ``%`` operator).
+
+    The result has the sign of the divisor ``other`` (compare :func:`ember.fmod`).
+    Broadcasting and type promotion apply.
+
+    Args:
+        input (Tensor or number): the dividend.
+        other (Tensor or number): the divisor.
+        out (Tensor, optional): write the result into this tensor.
 
     Example::
 
         >>> ember.remainder(ember.tensor([-3, 3]), 2)
         tensor([1, 1])
+        >>> ember.tensor([-3.5, 3.5]) % -2
+        tensor([-1.5000, -0.5000])
     """
     return _out(out, E.binary(E.Remainder, input, other))
 
 
 def fmod(input, other, *, out=None):
-    """C-style modulus (the result has the sign of the dividend).
+    """C-style modulus: ``input - trunc(input / other) * other``.
+
+    The result has the sign of the dividend ``input`` (compare :func:`ember.remainder`).
+    Broadcasting and type promotion apply.
+
+    Args:
+        input (Tensor or number): the dividend.
+        other (Tensor or number): the divisor.
+        out (Tensor, optional): write the result into this tensor.
 
     Example::
 
@@ -821,25 +1206,52 @@ def fmod(input, other, *, out=None):
 
 
 def pow(input, exponent, *, out=None):  # noqa: A001
-    """``input ** exponent`` elementwise.
+    """Raise ``input`` to the power ``exponent`` elementwise (the ``**`` operator).
+
+    Either operand may be a tensor (broadcast together) or a number. Integer tensors raised to
+    negative integer powers raise an error, as in torch. Differentiable in both operands.
+
+    Args:
+        input (Tensor or number): the base.
+        exponent (Tensor or number): the exponent.
+        out (Tensor, optional): write the result into this tensor.
 
     Example::
 
         >>> ember.pow(ember.tensor([2.0, 3.0]), 2)
         tensor([4., 9.])
+        >>> ember.pow(2, ember.tensor([1, 2, 3]))
+        tensor([2, 4, 8])
     """
     return _out(out, E.binary(E.Pow, input, exponent))
 
 
 def float_power(input, exponent):
-    """``pow`` computed in float64."""
+    """``input ** exponent`` computed in double precision (the result is float64).
+
+    Args:
+        input (Tensor or number): the base.
+        exponent (Tensor or number): the exponent.
+
+    Example::
+
+        >>> ember.float_power(ember.tensor([2, 3]), 2)
+        tensor([4., 9.], dtype=torch.float64)
+    """
     a = input.double() if isinstance(input, Tensor) else float(input)
     b = exponent.double() if isinstance(exponent, Tensor) else float(exponent)
     return pow(a, b)
 
 
 def neg(input, *, out=None):
-    """``-input``.
+    """The negative of each element: ``-input``.
+
+    Not defined for bool tensors (use ``~`` or ``logical_not``). ``ember.negative`` is an
+    alias.
+
+    Args:
+        input (Tensor): the input.
+        out (Tensor, optional): write the result into this tensor.
 
     Example::
 
@@ -853,7 +1265,16 @@ negative = neg
 
 
 def maximum(input, other, *, out=None):
-    """Elementwise maximum of two tensors (NaN propagates).
+    """The elementwise maximum of ``input`` and ``other``.
+
+    NaN propagates (if either value is NaN the result is NaN; see :func:`ember.fmax`).
+    Broadcasting and type promotion apply. Where both values tie, the gradient is split
+    evenly between them.
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor): the second operand.
+        out (Tensor, optional): write the result into this tensor.
 
     Example::
 
@@ -864,7 +1285,15 @@ def maximum(input, other, *, out=None):
 
 
 def minimum(input, other, *, out=None):
-    """Elementwise minimum of two tensors (NaN propagates).
+    """The elementwise minimum of ``input`` and ``other``.
+
+    NaN propagates (see :func:`ember.fmin` to ignore it). Broadcasting and type promotion
+    apply.
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor): the second operand.
+        out (Tensor, optional): write the result into this tensor.
 
     Example::
 
@@ -875,24 +1304,55 @@ def minimum(input, other, *, out=None):
 
 
 def fmax(input, other):
-    """Elementwise maximum ignoring NaN."""
+    """The elementwise maximum of ``input`` and ``other``, ignoring NaN.
+
+    Where exactly one of the two values is NaN, the other one is taken (NumPy's ``fmax``);
+    NaN only where both are NaN.
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor): the second operand.
+
+    Example::
+
+        >>> ember.fmax(ember.tensor([1.0, float('nan')]), ember.tensor([float('nan'), 2.0]))
+        tensor([1., 2.])
+    """
     a, b, rt = prep_binary(input, other)
     return where(isnan(b) | (a >= b), a, b) if isinstance(b, Tensor) else maximum(a, b)
 
 
 def fmin(input, other):
-    """Elementwise minimum ignoring NaN."""
+    """The elementwise minimum of ``input`` and ``other``, ignoring NaN.
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor): the second operand.
+
+    Example::
+
+        >>> ember.fmin(ember.tensor([1.0, float('nan')]), ember.tensor([float('nan'), 2.0]))
+        tensor([1., 2.])
+    """
     a, b, rt = prep_binary(input, other)
     return where(isnan(b) | (a <= b), a, b) if isinstance(b, Tensor) else minimum(a, b)
 
 
 def atan2(input, other, *, out=None):
-    """Elementwise arctangent of ``input / other`` with the quadrant.
+    """The elementwise arctangent of ``input / other``, in the quadrant of ``(other, input)``.
+
+    ``input`` is the y coordinate and ``other`` the x coordinate; the result is in
+    ``[-pi, pi]``. Integer inputs give a float result. ``ember.arctan2`` is an alias.
+
+    Args:
+        input (Tensor): the y coordinates.
+        other (Tensor): the x coordinates (broadcastable with ``input``).
+        out (Tensor, optional): write the result into this tensor.
 
     Example::
 
-        >>> ember.atan2(ember.tensor([1.0]), ember.tensor([1.0]))
-        tensor([0.7854])
+        >>> ember.atan2(ember.tensor([1.0, 1.0]), ember.tensor([1.0, -1.0]))
+        tensor([0.7854, 2.3562])
     """
     a, b, rt = prep_binary(input, other)
     if not rt.is_floating_point:
@@ -903,15 +1363,82 @@ def atan2(input, other, *, out=None):
 arctan2 = atan2
 
 
+# docstring text of the one-line unary ops below: (summary, what else to know)
+_FLOAT_OUT = "Integer and bool inputs give a result of the default float dtype."
+_UNARY_DOC = {
+    "exp": ("The exponential ``e ** x`` of each element.", _FLOAT_OUT),
+    "exp2": ("``2 ** x`` for each element.", _FLOAT_OUT),
+    "expm1": ("``exp(x) - 1`` for each element, accurate for small ``x``.", _FLOAT_OUT),
+    "log": ("The natural logarithm of each element.",
+            "0 gives ``-inf`` and negative values NaN. " + _FLOAT_OUT),
+    "log2": ("The base-2 logarithm of each element.", _FLOAT_OUT),
+    "log10": ("The base-10 logarithm of each element.", _FLOAT_OUT),
+    "log1p": ("``log(1 + x)`` for each element, accurate for small ``x``.", _FLOAT_OUT),
+    "sqrt": ("The square root of each element.", "Negative values give NaN. " + _FLOAT_OUT),
+    "rsqrt": ("The reciprocal of the square root, ``1 / sqrt(x)``, of each element.",
+              _FLOAT_OUT),
+    "reciprocal": ("The reciprocal ``1 / x`` of each element.", _FLOAT_OUT),
+    "sin": ("The sine of each element (in radians).", _FLOAT_OUT),
+    "cos": ("The cosine of each element (in radians).", _FLOAT_OUT),
+    "tan": ("The tangent of each element (in radians).", _FLOAT_OUT),
+    "asin": ("The arcsine of each element, in radians. ``ember.arcsin`` is an alias.",
+             "Values outside ``[-1, 1]`` give NaN. " + _FLOAT_OUT),
+    "acos": ("The arccosine of each element, in radians. ``ember.arccos`` is an alias.",
+             "Values outside ``[-1, 1]`` give NaN. " + _FLOAT_OUT),
+    "atan": ("The arctangent of each element, in radians. ``ember.arctan`` is an alias.",
+             _FLOAT_OUT),
+    "sinh": ("The hyperbolic sine of each element.", _FLOAT_OUT),
+    "cosh": ("The hyperbolic cosine of each element.", _FLOAT_OUT),
+    "tanh": ("The hyperbolic tangent of each element.",
+             "The result lies in ``(-1, 1)``. " + _FLOAT_OUT),
+    "asinh": ("The inverse hyperbolic sine of each element. ``ember.arcsinh`` is an alias.",
+              _FLOAT_OUT),
+    "acosh": ("The inverse hyperbolic cosine of each element. ``ember.arccosh`` is an alias.",
+              "Values below 1 give NaN. " + _FLOAT_OUT),
+    "atanh": ("The inverse hyperbolic tangent of each element. ``ember.arctanh`` is an alias.",
+              "Values outside ``[-1, 1]`` give NaN. " + _FLOAT_OUT),
+    "sigmoid": ("The logistic sigmoid ``1 / (1 + exp(-x))`` of each element.",
+                "The result lies in ``(0, 1)``; its derivative is ``s * (1 - s)``. "
+                "``ember.special_expit`` is an alias. " + _FLOAT_OUT),
+    "erf": ("The error function of each element.", _FLOAT_OUT),
+    "erfc": ("The complementary error function ``1 - erf(x)`` of each element.", _FLOAT_OUT),
+    "erfinv": ("The inverse error function of each element.",
+               "Defined on ``(-1, 1)``; +-1 give +-inf. " + _FLOAT_OUT),
+    "lgamma": ("The natural logarithm of the absolute value of the gamma function.",
+               _FLOAT_OUT),
+    "digamma": ("The digamma function (the derivative of ``lgamma``) of each element.",
+                _FLOAT_OUT),
+    "relu": ("The rectified linear unit ``max(x, 0)`` of each element.",
+             "The dtype is kept. As torch, the gradient at exactly 0 is 0."),
+    "abs": ("The absolute value of each element. ``ember.absolute`` is an alias.",
+            "The dtype is kept (complex inputs give their real magnitude dtype)."),
+    "floor": ("Round each element down to the nearest integer.",
+              "The dtype is kept; the gradient is zero."),
+    "ceil": ("Round each element up to the nearest integer.",
+             "The dtype is kept; the gradient is zero."),
+    "trunc": ("Round each element towards zero (drop the fractional part). "
+              "``ember.fix`` is an alias.", "The dtype is kept; the gradient is zero."),
+    "frac": ("The fractional part ``x - trunc(x)`` of each element.",
+             "The sign of the input is kept: ``frac(-1.5) == -0.5``."),
+    "square": ("The square ``x * x`` of each element.", "The dtype is kept."),
+}
+
+
 def _unary_fn(name, doc_example):
     def fn(input, *, out=None):
         return _out(out, E.unary(name, input))
     fn.__name__ = name
     fn.__qualname__ = name
-    fn.__doc__ = f"""Elementwise ``{name}``.
+    summary, notes = _UNARY_DOC[name]
+    import textwrap
+    notes = "\n    ".join(textwrap.wrap(f"{notes} The method form is ``x.{name}()``.", 88))
+    fn.__doc__ = f"""{summary}
+
+    {notes}
 
     Args:
-        input (Tensor): the input.
+        input (Tensor): the input tensor.
+        out (Tensor, optional): write the result into this tensor (resized if needed).
 
     Example::
 
@@ -965,7 +1492,13 @@ special_expit = sigmoid
 
 
 def sign(input, *, out=None):
-    """-1, 0 or 1 by the sign of each element (bool stays bool).
+    """The sign of each element: -1, 0 or 1 (bool tensors are returned unchanged).
+
+    The gradient of ``sign`` is zero everywhere.
+
+    Args:
+        input (Tensor): the input.
+        out (Tensor, optional): write the result into this tensor.
 
     Example::
 
@@ -978,7 +1511,20 @@ def sign(input, *, out=None):
 
 
 def sgn(input):
-    """``sign`` for real tensors; ``z / |z|`` for complex ones."""
+    """The sign of each element; for complex tensors ``z / |z|`` (0 where ``z`` is 0).
+
+    For real tensors this is :func:`ember.sign`.
+
+    Args:
+        input (Tensor): the input.
+
+    Example::
+
+        >>> ember.sgn(ember.tensor([-2, 0, 5]))
+        tensor([-1,  0,  1])
+        >>> ember.sgn(ember.tensor([3+4j]))
+        tensor([0.6000+0.8000j])
+    """
     if input._dtype.is_complex:
         a = input.abs()
         return where(a == 0, zeros_like(input), input / a)
@@ -986,12 +1532,22 @@ def sgn(input):
 
 
 def round(input, *, decimals=0, out=None):  # noqa: A001
-    """Round to the nearest integer (halves to even), or to ``decimals`` places.
+    """Round each element to the nearest integer, or to ``decimals`` decimal places.
+
+    Halfway values round to the nearest even number ("banker's rounding"), as in torch and
+    NumPy. The result keeps the input dtype. The gradient is zero.
+
+    Args:
+        input (Tensor): the input.
+        decimals (int): the number of decimal places (may be negative). Default: 0.
+        out (Tensor, optional): write the result into this tensor.
 
     Example::
 
         >>> ember.round(ember.tensor([0.5, 1.5, 2.7]))
         tensor([0., 2., 3.])
+        >>> ember.round(ember.tensor([1.25, 17.0]), decimals=-1)
+        tensor([ 0., 20.])
     """
     if decimals:
         s = 10.0 ** decimals
@@ -1000,17 +1556,24 @@ def round(input, *, decimals=0, out=None):  # noqa: A001
 
 
 def clamp(input, min=None, max=None, *, out=None):  # noqa: A002
-    """Clamp all elements into ``[min, max]`` (either bound may be omitted).
+    """Clamp every element into the range ``[min, max]``.
+
+    ``out = min(max(input, min), max)``; either bound may be omitted (not both). Bounds may be
+    numbers or tensors (broadcast). If ``min > max`` every element becomes ``max``. The
+    gradient flows only where the input lies inside the bounds. ``ember.clip`` is an alias.
 
     Args:
         input (Tensor): the input.
-        min (number or Tensor, optional): lower bound.
-        max (number or Tensor, optional): upper bound.
+        min (number or Tensor, optional): the lower bound.
+        max (number or Tensor, optional): the upper bound.
+        out (Tensor, optional): write the result into this tensor.
 
     Example::
 
         >>> ember.clamp(ember.tensor([-2.0, 0.5, 3.0]), min=-1, max=1)
         tensor([-1.0000,  0.5000,  1.0000])
+        >>> ember.clamp(ember.tensor([1, 5, 9]), max=6)
+        tensor([1, 5, 6])
     """
     return _out(out, E.clamp(input, min, max))
 
@@ -1019,50 +1582,136 @@ clip = clamp
 
 
 def clamp_min(input, min):  # noqa: A002
-    """``clamp(input, min=min)``."""
+    """Clamp every element from below: ``ember.clamp(input, min=min)``.
+
+    Args:
+        input (Tensor): the input.
+        min (number or Tensor): the lower bound.
+
+    Example::
+
+        >>> ember.clamp_min(ember.tensor([-1.0, 2.0]), 0)
+        tensor([0., 2.])
+    """
     return clamp(input, min=min)
 
 
 def clamp_max(input, max):  # noqa: A002
-    """``clamp(input, max=max)``."""
+    """Clamp every element from above: ``ember.clamp(input, max=max)``.
+
+    Args:
+        input (Tensor): the input.
+        max (number or Tensor): the upper bound.
+
+    Example::
+
+        >>> ember.clamp_max(ember.tensor([-1.0, 2.0]), 0)
+        tensor([-1.,  0.])
+    """
     return clamp(input, max=max)
 
 
 def lerp(input, end, weight):
-    """``input + weight * (end - input)``.
+    """Linear interpolation: ``input + weight * (end - input)``.
+
+    Args:
+        input (Tensor): the start points.
+        end (Tensor): the end points (broadcastable with ``input``).
+        weight (float or Tensor): the interpolation weight(s); 0 gives ``input``, 1 gives
+            ``end``.
 
     Example::
 
-        >>> ember.lerp(ember.tensor([0.0]), ember.tensor([10.0]), 0.25)
-        tensor([2.5000])
+        >>> ember.lerp(ember.tensor([0.0, 1.0]), ember.tensor([10.0, 2.0]), 0.25)
+        tensor([2.5000, 1.2500])
     """
     return input + weight * (end - input)
 
 
 def addcmul(input, tensor1, tensor2, *, value=1):
-    """``input + value * tensor1 * tensor2``."""
+    """``input + value * tensor1 * tensor2`` elementwise (with broadcasting).
+
+    Args:
+        input (Tensor): the tensor to add to.
+        tensor1 (Tensor): the first factor.
+        tensor2 (Tensor): the second factor.
+        value (number): the multiplier for the product. Default: 1.
+
+    Example::
+
+        >>> ember.addcmul(ember.ones(2), ember.tensor([1.0, 2.0]), ember.tensor([3.0, 4.0]),
+        ...               value=0.5)
+        tensor([2.5000, 5.0000])
+    """
     return input + value * tensor1 * tensor2
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1):
-    """``input + value * tensor1 / tensor2``."""
+    """``input + value * tensor1 / tensor2`` elementwise (with broadcasting).
+
+    Args:
+        input (Tensor): the tensor to add to.
+        tensor1 (Tensor): the numerator.
+        tensor2 (Tensor): the denominator.
+        value (number): the multiplier for the quotient. Default: 1.
+
+    Example::
+
+        >>> ember.addcdiv(ember.ones(2), ember.tensor([1.0, 2.0]), ember.tensor([4.0, 4.0]),
+        ...               value=2)
+        tensor([1.5000, 2.0000])
+    """
     return input + value * tensor1 / tensor2
 
 
 def hypot(input, other):
-    """``sqrt(input**2 + other**2)``."""
+    """The hypotenuse ``sqrt(input ** 2 + other ** 2)`` elementwise.
+
+    Args:
+        input (Tensor): the first leg.
+        other (Tensor): the second leg (broadcastable with ``input``).
+
+    Example::
+
+        >>> ember.hypot(ember.tensor([3.0, 5.0]), ember.tensor([4.0, 12.0]))
+        tensor([ 5., 13.])
+    """
     return sqrt(input * input + other * other)
 
 
 def logaddexp(input, other):
-    """``log(exp(input) + exp(other))``, computed stably."""
+    """``log(exp(input) + exp(other))`` elementwise, computed without overflow.
+
+    Useful for adding probabilities held as logarithms.
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor): the second operand (broadcastable with ``input``).
+
+    Example::
+
+        >>> ember.logaddexp(ember.tensor([-100.0, 0.0]), ember.tensor([-100.0, 0.0]))
+        tensor([-99.3069,   0.6931])
+    """
     m = maximum(input, other).detach()
     m = where(isfinite(m), m, zeros_like(m))
     return ((input - m).exp() + (other - m).exp()).log() + m
 
 
 def xlogy(input, other):
-    """``input * log(other)``, 0 where input is 0."""
+    """``input * log(other)`` elementwise, defined as 0 where ``input`` is 0.
+
+    So ``xlogy(0, 0) == 0`` (NaN in ``other`` still propagates).
+
+    Args:
+        input (Tensor or number): the multiplier.
+        other (Tensor): the argument of the logarithm.
+
+    Example::
+
+        >>> ember.xlogy(ember.tensor([0.0, 2.0]), ember.tensor([5.0, 1.0]))
+        tensor([0., 0.])
+    """
     if not isinstance(input, Tensor):
         input = as_tensor(input, dtype=other.dtype, device=other.device)
     res = input * log(other)
@@ -1070,17 +1719,24 @@ def xlogy(input, other):
 
 
 def softmax(input, dim, dtype=None, *, _stacklevel=3):
-    """``exp(x) / exp(x).sum(dim)``, computed stably.
+    """Softmax along ``dim``: ``exp(x) / exp(x).sum(dim, keepdim=True)``, computed stably.
+
+    The values along ``dim`` are non-negative and sum to 1. The maximum is subtracted first,
+    so large inputs do not overflow. Integer inputs need ``dtype``.
 
     Args:
-        input (Tensor): the input.
-        dim (int): the dimension that sums to 1.
-        dtype (ember.dtype, optional): cast the input first.
+        input (Tensor): the input (floating).
+        dim (int): the dimension along which the result sums to 1.
+        dtype (ember.dtype, optional): cast the input to this dtype first (e.g. to compute a
+            float16 softmax in float32).
 
     Example::
 
         >>> ember.softmax(ember.tensor([0.0, 0.0]), dim=0)
         tensor([0.5000, 0.5000])
+        >>> ember.softmax(ember.tensor([[1.0, 1.0], [0.0, 1000.0]]), dim=1)
+        tensor([[0.5000, 0.5000],
+                [0.0000, 1.0000]])
     """
     if dtype is not None:
         input = input.to(dtype)
@@ -1091,7 +1747,15 @@ def softmax(input, dim, dtype=None, *, _stacklevel=3):
 
 
 def log_softmax(input, dim, dtype=None, *, _stacklevel=3):
-    """``log(softmax(x))``, computed stably.
+    """Log of the softmax along ``dim``: ``x - logsumexp(x, dim, keepdim=True)``.
+
+    More accurate than ``softmax(x).log()`` (no underflow to ``log(0)``); the usual input of
+    ``nn.NLLLoss``.
+
+    Args:
+        input (Tensor): the input (floating).
+        dim (int): the dimension along which softmax is computed.
+        dtype (ember.dtype, optional): cast the input to this dtype first.
 
     Example::
 
@@ -1121,38 +1785,118 @@ def _compare(op, input, other):
 
 
 def eq(input, other, *, out=None):
-    """Elementwise ``input == other`` (a bool tensor).
+    """Elementwise ``input == other`` (the ``==`` operator).
+
+    Broadcasting and type promotion apply; the result is a bool tensor. NaN is not equal to
+    anything, itself included. See :func:`ember.equal` for a single True/False.
+
+    Args:
+        input (Tensor): the tensor to compare.
+        other (Tensor or number): the value(s) to compare with (broadcastable).
+        out (Tensor, optional): write the result into this tensor.
 
     Example::
 
         >>> ember.eq(ember.tensor([1, 2]), 2)
         tensor([False,  True])
+        >>> ember.tensor([1.0, float('nan')]) == ember.tensor([1.0, float('nan')])
+        tensor([ True, False])
     """
     return _out(out, _compare(np.equal, input, other))
 
 
 def ne(input, other, *, out=None):
-    """Elementwise ``input != other``."""
+    """Elementwise ``input != other`` (the ``!=`` operator).
+
+    Broadcasting and type promotion apply; the result is a bool tensor. ``ember.not_equal``
+    is an alias.
+
+    Args:
+        input (Tensor): the tensor to compare.
+        other (Tensor or number): the value(s) to compare with (broadcastable).
+        out (Tensor, optional): write the result into this tensor.
+
+    Example::
+
+        >>> ember.ne(ember.tensor([1, 2]), 2)
+        tensor([ True, False])
+    """
     return _out(out, _compare(np.not_equal, input, other))
 
 
 def lt(input, other, *, out=None):
-    """Elementwise ``input < other``."""
+    """Elementwise ``input < other`` (the ``<`` operator).
+
+    Broadcasting and type promotion apply; the result is a bool tensor. ``ember.less``
+    is an alias.
+
+    Args:
+        input (Tensor): the tensor to compare.
+        other (Tensor or number): the value(s) to compare with (broadcastable).
+        out (Tensor, optional): write the result into this tensor.
+
+    Example::
+
+        >>> ember.lt(ember.tensor([1, 2, 3]), 2)
+        tensor([ True, False, False])
+    """
     return _out(out, _compare(np.less, input, other))
 
 
 def le(input, other, *, out=None):
-    """Elementwise ``input <= other``."""
+    """Elementwise ``input <= other`` (the ``<=`` operator).
+
+    Broadcasting and type promotion apply; the result is a bool tensor.
+    ``ember.less_equal`` is an alias.
+
+    Args:
+        input (Tensor): the tensor to compare.
+        other (Tensor or number): the value(s) to compare with (broadcastable).
+        out (Tensor, optional): write the result into this tensor.
+
+    Example::
+
+        >>> ember.le(ember.tensor([1, 2, 3]), 2)
+        tensor([ True,  True, False])
+    """
     return _out(out, _compare(np.less_equal, input, other))
 
 
 def gt(input, other, *, out=None):
-    """Elementwise ``input > other``."""
+    """Elementwise ``input > other`` (the ``>`` operator).
+
+    Broadcasting and type promotion apply; the result is a bool tensor. ``ember.greater``
+    is an alias.
+
+    Args:
+        input (Tensor): the tensor to compare.
+        other (Tensor or number): the value(s) to compare with (broadcastable).
+        out (Tensor, optional): write the result into this tensor.
+
+    Example::
+
+        >>> ember.gt(ember.tensor([1, 2, 3]), ember.tensor([3, 2, 1]))
+        tensor([False, False,  True])
+    """
     return _out(out, _compare(np.greater, input, other))
 
 
 def ge(input, other, *, out=None):
-    """Elementwise ``input >= other``."""
+    """Elementwise ``input >= other`` (the ``>=`` operator).
+
+    Broadcasting and type promotion apply; the result is a bool tensor.
+    ``ember.greater_equal`` is an alias.
+
+    Args:
+        input (Tensor): the tensor to compare.
+        other (Tensor or number): the value(s) to compare with (broadcastable).
+        out (Tensor, optional): write the result into this tensor.
+
+    Example::
+
+        >>> ember.ge(ember.tensor([1, 2, 3]), 2)
+        tensor([False,  True,  True])
+    """
     return _out(out, _compare(np.greater_equal, input, other))
 
 
@@ -1160,12 +1904,21 @@ greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 
 def equal(input, other):
-    """True when both tensors have the same shape and elements.
+    """``True`` if both tensors have the same shape and the same elements, else ``False``.
+
+    Returns a Python bool (compare :func:`ember.eq`, which is elementwise). Values of
+    different dtypes are compared after promotion.
+
+    Args:
+        input (Tensor): the first tensor.
+        other (Tensor): the second tensor.
 
     Example::
 
         >>> ember.equal(ember.tensor([1, 2]), ember.tensor([1, 2]))
         True
+        >>> ember.equal(ember.tensor([1, 2]), ember.tensor([[1, 2]]))
+        False
     """
     if tuple(input.shape) != tuple(other.shape):
         return False
@@ -1173,18 +1926,45 @@ def equal(input, other):
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """True when ``|input - other| <= atol + rtol * |other|`` everywhere.
+    """``True`` if ``|input - other| <= atol + rtol * |other|`` for every element.
+
+    A Python bool; the tensors are broadcast together. Use it to compare floating results
+    (``==`` is too strict for rounding errors).
+
+    Args:
+        input (Tensor): the first tensor.
+        other (Tensor): the second tensor.
+        rtol (float): the relative tolerance. Default: 1e-05.
+        atol (float): the absolute tolerance. Default: 1e-08.
+        equal_nan (bool): treat two NaNs as equal. Default: ``False``.
 
     Example::
 
-        >>> ember.allclose(ember.tensor([1.0]), ember.tensor([1.0 + 1e-9]))
+        >>> ember.allclose(ember.tensor([1.0, 2.0]), ember.tensor([1.0, 2.0 + 1e-7]))
         True
+        >>> ember.allclose(ember.tensor([1.0]), ember.tensor([1.1]))
+        False
     """
     return builtins.bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """Elementwise closeness test (see ``allclose``)."""
+    """Elementwise test ``|input - other| <= atol + rtol * |other|``, as a bool tensor.
+
+    Args:
+        input (Tensor): the first tensor.
+        other (Tensor or number): the second operand (broadcastable).
+        rtol (float): the relative tolerance. Default: 1e-05.
+        atol (float): the absolute tolerance. Default: 1e-08.
+        equal_nan (bool): treat two NaNs as close. Default: ``False``.
+
+    Example::
+
+        >>> ember.isclose(ember.tensor([1.0, 2.0, float('nan')]), ember.tensor([1.0, 2.5, float('nan')]))
+        tensor([ True, False, False])
+        >>> ember.isclose(ember.tensor([float('nan')]), ember.tensor([float('nan')]), equal_nan=True)
+        tensor([True])
+    """
     a, b, rt = prep_binary(input, other)
     xa = a._data if isinstance(a, Tensor) else a
     xb = b._data if isinstance(b, Tensor) else b
@@ -1193,7 +1973,10 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 
 def isnan(input):
-    """Elementwise NaN test.
+    """Elementwise test for NaN, as a bool tensor.
+
+    Args:
+        input (Tensor): the input.
 
     Example::
 
@@ -1204,37 +1987,93 @@ def isnan(input):
 
 
 def isinf(input):
-    """Elementwise test for +/-inf."""
+    """Elementwise test for positive or negative infinity, as a bool tensor.
+
+    Args:
+        input (Tensor): the input.
+
+    Example::
+
+        >>> ember.isinf(ember.tensor([1.0, float('inf'), -float('inf'), float('nan')]))
+        tensor([False,  True,  True, False])
+    """
     return wrap(get_xp(input._data).isinf(input._data), D.bool)
 
 
 def isposinf(input):
-    """Elementwise test for +inf."""
+    """Elementwise test for positive infinity, as a bool tensor.
+
+    Args:
+        input (Tensor): the input.
+
+    Example::
+
+        >>> ember.isposinf(ember.tensor([1.0, float('inf'), -float('inf')]))
+        tensor([False,  True, False])
+    """
     return wrap(get_xp(input._data).isposinf(input._data), D.bool)
 
 
 def isneginf(input):
-    """Elementwise test for -inf."""
+    """Elementwise test for negative infinity, as a bool tensor.
+
+    Args:
+        input (Tensor): the input.
+
+    Example::
+
+        >>> ember.isneginf(ember.tensor([1.0, float('inf'), -float('inf')]))
+        tensor([False, False,  True])
+    """
     return wrap(get_xp(input._data).isneginf(input._data), D.bool)
 
 
 def isfinite(input):
-    """Elementwise test for finite values (not inf, not NaN)."""
+    """Elementwise test for finite values (not infinite and not NaN), as a bool tensor.
+
+    Args:
+        input (Tensor): the input.
+
+    Example::
+
+        >>> ember.isfinite(ember.tensor([1.0, float('inf'), float('nan')]))
+        tensor([ True, False, False])
+    """
     return wrap(get_xp(input._data).isfinite(input._data), D.bool)
 
 
 def isreal(input):
-    """Elementwise test for a zero imaginary part."""
+    """Elementwise test for a zero imaginary part, as a bool tensor (all True for real dtypes).
+
+    Args:
+        input (Tensor): the input.
+
+    Example::
+
+        >>> ember.isreal(ember.tensor([1+0j, 1+1j]))
+        tensor([ True, False])
+    """
     return wrap(get_xp(input._data).isreal(input._data), D.bool)
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
-    """Replace NaN, +inf and -inf by finite numbers (the dtype's extremes by default).
+    """Replace NaN, positive and negative infinity with finite numbers.
+
+    By default NaN becomes 0 and the infinities become the largest/smallest finite value of
+    the dtype. Non-floating tensors are returned as a copy.
+
+    Args:
+        input (Tensor): the input.
+        nan (float): the value for NaN. Default: 0.0.
+        posinf (float, optional): the value for +inf. Default: the dtype's largest value.
+        neginf (float, optional): the value for -inf. Default: the dtype's smallest value.
 
     Example::
 
         >>> ember.nan_to_num(ember.tensor([float('nan'), 1.0]))
         tensor([0., 1.])
+        >>> ember.nan_to_num(ember.tensor([float('inf'), -float('inf')]), posinf=9.0, neginf=-9.0)
+        tensor([ 9., -9.])
     """
     if not input._dtype.is_floating_point:
         return input.clone()
@@ -1255,27 +2094,70 @@ def _logical(op, input, other=None):
 
 
 def logical_and(input, other):
-    """Elementwise logical AND (nonzero is True)."""
+    """Elementwise logical AND.
+
+    Any nonzero value counts as True. The result is a bool tensor; operands broadcast.
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor): the second operand.
+
+    Example::
+
+        >>> ember.logical_and(ember.tensor([True, True, False]), ember.tensor([True, False, False]))
+        tensor([ True, False, False])
+        >>> ember.logical_and(ember.tensor([0, 1, 2]), ember.tensor([1, 1, 0]))
+        tensor([False,  True, False])
+    """
     return _logical(np.logical_and, input, other)
 
 
 def logical_or(input, other):
-    """Elementwise logical OR."""
+    """Elementwise logical OR.
+
+    Any nonzero value counts as True. The result is a bool tensor; operands broadcast.
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor): the second operand.
+
+    Example::
+
+        >>> ember.logical_or(ember.tensor([True, False, False]), ember.tensor([False, False, True]))
+        tensor([ True, False,  True])
+    """
     return _logical(np.logical_or, input, other)
 
 
 def logical_xor(input, other):
-    """Elementwise logical XOR."""
+    """Elementwise logical XOR (True where exactly one operand is nonzero).
+
+    Any nonzero value counts as True. The result is a bool tensor; operands broadcast.
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor): the second operand.
+
+    Example::
+
+        >>> ember.logical_xor(ember.tensor([True, True, False]), ember.tensor([True, False, False]))
+        tensor([False,  True, False])
+    """
     return _logical(np.logical_xor, input, other)
 
 
 def logical_not(input):
-    """Elementwise logical NOT.
+    """Elementwise logical NOT (True where the input is zero), as a bool tensor.
+
+    Args:
+        input (Tensor): the input; any nonzero value counts as True.
 
     Example::
 
         >>> ember.logical_not(ember.tensor([True, False]))
         tensor([False,  True])
+        >>> ember.logical_not(ember.tensor([0, 3]))
+        tensor([ True, False])
     """
     return _logical(np.logical_not, input)
 
@@ -1292,27 +2174,82 @@ def _bitwise(op, name, input, other=None):
 
 
 def bitwise_and(input, other):
-    """Elementwise bitwise AND of integer/bool tensors (the ``&`` operator)."""
+    """Elementwise bitwise AND (the ``&`` operator); logical AND for bool tensors.
+
+    Only integer and bool tensors (floating inputs raise). Operands broadcast and promote.
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor or int): the second operand.
+
+    Example::
+
+        >>> ember.bitwise_and(ember.tensor([12, 10]), ember.tensor([10, 6]))
+        tensor([8, 2])
+    """
     return _bitwise(np.bitwise_and, "bitwise_and", input, other)
 
 
 def bitwise_or(input, other):
-    """Elementwise bitwise OR (the ``|`` operator)."""
+    """Elementwise bitwise OR (the ``|`` operator); logical OR for bool tensors.
+
+    Only integer and bool tensors (floating inputs raise). Operands broadcast and promote.
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor or int): the second operand.
+
+    Example::
+
+        >>> ember.bitwise_or(ember.tensor([12, 10]), ember.tensor([10, 6]))
+        tensor([14, 14])
+    """
     return _bitwise(np.bitwise_or, "bitwise_or", input, other)
 
 
 def bitwise_xor(input, other):
-    """Elementwise bitwise XOR (the ``^`` operator)."""
+    """Elementwise bitwise XOR (the ``^`` operator); logical XOR for bool tensors.
+
+    Only integer and bool tensors (floating inputs raise). Operands broadcast and promote.
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor or int): the second operand.
+
+    Example::
+
+        >>> ember.bitwise_xor(ember.tensor([12, 10]), ember.tensor([10, 6]))
+        tensor([ 6, 12])
+    """
     return _bitwise(np.bitwise_xor, "bitwise_xor", input, other)
 
 
 def bitwise_not(input):
-    """Elementwise bitwise NOT (the ``~`` operator); logical NOT for bool."""
+    """Elementwise bitwise NOT (the ``~`` operator); logical NOT for bool tensors.
+
+    Only integer and bool tensors. For signed integers ``~x == -x - 1``.
+
+    Args:
+        input (Tensor): the input.
+
+    Example::
+
+        >>> ember.bitwise_not(ember.tensor([0, 5, -1]))
+        tensor([-1, -6,  0])
+        >>> ember.bitwise_not(ember.tensor([True, False]))
+        tensor([False,  True])
+    """
     return _bitwise(np.invert, "bitwise_not", input)
 
 
 def bitwise_left_shift(input, other):
     """Shift the bits of integer ``input`` left by ``other`` (the ``<<`` operator).
+
+    ``input << other`` equals ``input * 2 ** other`` while nothing overflows.
+
+    Args:
+        input (Tensor): the integer values to shift.
+        other (Tensor or int): the shift amounts.
 
     Example::
 
@@ -1325,10 +2262,16 @@ def bitwise_left_shift(input, other):
 def bitwise_right_shift(input, other):
     """Shift the bits of integer ``input`` right by ``other`` (the ``>>`` operator).
 
+    An arithmetic shift: ``input >> other`` equals ``floor(input / 2 ** other)``.
+
+    Args:
+        input (Tensor): the integer values to shift.
+        other (Tensor or int): the shift amounts.
+
     Example::
 
-        >>> ember.bitwise_right_shift(ember.tensor([8, 4]), 2)
-        tensor([2, 1])
+        >>> ember.bitwise_right_shift(ember.tensor([8, 4, -8]), 2)
+        tensor([ 2,  1, -2])
     """
     return _bitwise(np.right_shift, "rshift", input, other)
 
@@ -1358,18 +2301,29 @@ def _dims_arg(dim, ndim):
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A001
-    """Sum of elements, over all or the given dims. Integer and bool inputs sum in int64.
+    """Sum of the elements of ``input``, over all of them or over ``dim``.
+
+    Bool and integer inputs are summed in int64 (as torch), unless ``dtype`` is given. The
+    gradient of a sum is the incoming gradient broadcast back to ``input``'s shape.
 
     Args:
         input (Tensor): the input.
-        dim (int or tuple of ints, optional): dims to reduce (all when None).
-        keepdim (bool): keep reduced dims with size 1.
-        dtype (ember.dtype, optional): accumulate and return in this dtype.
+        dim (int or tuple of ints, optional): the dimension(s) to reduce. Default: all.
+        keepdim (bool): keep the reduced dimensions, with size 1 (so the result broadcasts
+            against ``input``). Default: ``False``.
+        dtype (ember.dtype, optional): cast the input to this dtype and sum in it.
+        out (Tensor, optional): write the result into this tensor.
 
     Example::
 
-        >>> ember.sum(ember.tensor([[1, 2], [3, 4]]), dim=0)
+        >>> x = ember.tensor([[1, 2], [3, 4]])
+        >>> ember.sum(x)
+        tensor(10)
+        >>> ember.sum(x, dim=0)
         tensor([4, 6])
+        >>> x.sum(1, keepdim=True)
+        tensor([[3],
+                [7]])
     """
     dims = _dims_arg(dim, input.ndim)
     dt = D.to_dtype(dtype) or R.sum_dtype(input._dtype)
@@ -1377,23 +2331,43 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A001
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
-    """Sum treating NaN as zero."""
+    """Sum of the elements, treating NaN as zero.
+
+    Args:
+        input (Tensor): the input.
+        dim (int or tuple of ints, optional): the dimension(s) to reduce. Default: all.
+        keepdim (bool): keep the reduced dimensions, with size 1 (so the result broadcasts
+            against ``input``). Default: ``False``.
+        dtype (ember.dtype, optional): cast the input to this dtype and sum in it.
+
+    Example::
+
+        >>> ember.nansum(ember.tensor([1.0, float('nan'), 2.0]))
+        tensor(3.)
+    """
     return sum(where(isnan(input), zeros_like(input), input), dim, keepdim, dtype=dtype)
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
-    """Mean of elements, over all or the given dims.
+    """Arithmetic mean of the elements, over all of them or over ``dim``.
+
+    Only floating and complex inputs (as torch: an integer input raises; pass ``dtype`` or
+    call ``.float()`` first).
 
     Args:
-        input (Tensor): a floating (or complex) tensor.
-        dim (int or tuple of ints, optional): dims to reduce.
-        keepdim (bool): keep reduced dims with size 1.
-        dtype (ember.dtype, optional): compute in this dtype.
+        input (Tensor): the input.
+        dim (int or tuple of ints, optional): the dimension(s) to reduce. Default: all.
+        keepdim (bool): keep the reduced dimensions, with size 1 (so the result broadcasts
+            against ``input``). Default: ``False``.
+        dtype (ember.dtype, optional): cast the input to this dtype first.
+        out (Tensor, optional): write the result into this tensor.
 
     Example::
 
         >>> ember.mean(ember.tensor([1.0, 2.0, 4.0]))
         tensor(2.3333)
+        >>> ember.tensor([[1.0, 2.0], [3.0, 4.0]]).mean(dim=1)
+        tensor([1.5000, 3.5000])
     """
     if dtype is not None:
         input = input.to(dtype)
@@ -1405,7 +2379,14 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
-    """Mean of the non-NaN elements.
+    """Mean of the elements that are not NaN (over all of them or over ``dim``).
+
+    Args:
+        input (Tensor): the input.
+        dim (int or tuple of ints, optional): the dimension(s) to reduce. Default: all.
+        keepdim (bool): keep the reduced dimensions, with size 1 (so the result broadcasts
+            against ``input``). Default: ``False``.
+        dtype (ember.dtype, optional): cast the input to this dtype first.
 
     Example::
 
@@ -1418,12 +2399,24 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):
-    """Product of elements, over all elements or one dim.
+    """Product of the elements, over all of them or over ``dim``.
+
+    Bool and integer inputs multiply in int64 unless ``dtype`` is given. The gradient is
+    correct also where elements are zero.
+
+    Args:
+        input (Tensor): the input.
+        dim (int or tuple of ints, optional): the dimension(s) to reduce. Default: all.
+        keepdim (bool): keep the reduced dimensions, with size 1 (so the result broadcasts
+            against ``input``). Default: ``False``.
+        dtype (ember.dtype, optional): cast the input to this dtype first.
 
     Example::
 
         >>> ember.prod(ember.tensor([1.0, 2.0, 3.0]))
         tensor(6.)
+        >>> ember.prod(ember.tensor([[1, 2], [3, 4]]), dim=1)
+        tensor([ 2, 12])
     """
     dims = _dims_arg(dim, input.ndim)
     dt = D.to_dtype(dtype) or R.sum_dtype(input._dtype)
@@ -1460,19 +2453,28 @@ def _correction(unbiased, correction):
 
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    """Variance over all or the given dims; ``correction=1`` (Bessel's) by default.
+    """Variance of the elements, over all of them or over ``dim``.
+
+    ``var = sum((x - x.mean()) ** 2) / (N - correction)``. The default ``correction=1`` gives
+    the unbiased sample variance; ``correction=0`` the population variance.
 
     Args:
-        input (Tensor): a floating tensor.
-        dim (int or tuple of ints, optional): dims to reduce.
-        unbiased (bool, optional): deprecated form of ``correction`` (True means 1).
-        keepdim (bool): keep reduced dims.
-        correction (int): subtract this from the element count in the denominator.
+        input (Tensor): the input (floating or complex).
+        dim (int or tuple of ints, optional): the dimension(s) to reduce. Default: all.
+        unbiased (bool, optional): the older spelling of ``correction``: ``True`` means 1,
+            ``False`` means 0.
+        keepdim (bool): keep the reduced dimensions with size 1. Default: ``False``.
+        correction (int, optional): the difference between the sample count and the degrees
+            of freedom (``N - correction`` is the divisor). Default: 1 (Bessel's correction,
+            the unbiased sample variance).
 
     Example::
 
-        >>> ember.var(ember.tensor([1.0, 2.0, 3.0, 4.0]))
+        >>> x = ember.tensor([1.0, 2.0, 3.0, 4.0])
+        >>> ember.var(x)
         tensor(1.6667)
+        >>> ember.var(x, correction=0)
+        tensor(1.2500)
     """
     if isinstance(dim, builtins.bool):
         unbiased, dim = dim, None
@@ -1480,23 +2482,67 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    """Standard deviation (square root of ``var``; same arguments).
+    """Standard deviation of the elements (the square root of :func:`ember.var`).
+
+    Args:
+        input (Tensor): the input (floating or complex).
+        dim (int or tuple of ints, optional): the dimension(s) to reduce. Default: all.
+        unbiased (bool, optional): the older spelling of ``correction``: ``True`` means 1,
+            ``False`` means 0.
+        keepdim (bool): keep the reduced dimensions with size 1. Default: ``False``.
+        correction (int, optional): the difference between the sample count and the degrees
+            of freedom (``N - correction`` is the divisor). Default: 1 (Bessel's correction,
+            the unbiased sample variance).
 
     Example::
 
         >>> ember.std(ember.tensor([1.0, 2.0, 3.0, 4.0]))
         tensor(1.2910)
+        >>> ember.std(ember.tensor([[1.0, 3.0], [2.0, 2.0]]), dim=1, correction=0)
+        tensor([1., 0.])
     """
     return var(input, dim, unbiased, keepdim, correction=correction).sqrt()
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    """``(var, mean)`` over the given dims."""
+    """The variance and the mean, as a tuple ``(var, mean)``.
+
+    Args:
+        input (Tensor): the input (floating or complex).
+        dim (int or tuple of ints, optional): the dimension(s) to reduce. Default: all.
+        unbiased (bool, optional): the older spelling of ``correction``: ``True`` means 1,
+            ``False`` means 0.
+        keepdim (bool): keep the reduced dimensions with size 1. Default: ``False``.
+        correction (int, optional): the difference between the sample count and the degrees
+            of freedom (``N - correction`` is the divisor). Default: 1 (Bessel's correction,
+            the unbiased sample variance).
+
+    Example::
+
+        >>> ember.var_mean(ember.tensor([1.0, 2.0, 3.0]))
+        (tensor(1.), tensor(2.))
+    """
     return var(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    """``(std, mean)`` over the given dims."""
+    """The standard deviation and the mean, as a tuple ``(std, mean)``.
+
+    Args:
+        input (Tensor): the input (floating or complex).
+        dim (int or tuple of ints, optional): the dimension(s) to reduce. Default: all.
+        unbiased (bool, optional): the older spelling of ``correction``: ``True`` means 1,
+            ``False`` means 0.
+        keepdim (bool): keep the reduced dimensions with size 1. Default: ``False``.
+        correction (int, optional): the difference between the sample count and the degrees
+            of freedom (``N - correction`` is the divisor). Default: 1 (Bessel's correction,
+            the unbiased sample variance).
+
+    Example::
+
+        >>> ember.std_mean(ember.tensor([1.0, 2.0, 3.0]))
+        (tensor(1.), tensor(2.))
+    """
     return std(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
 
 
@@ -1516,65 +2562,141 @@ def _maxmin(input, dim, keepdim, is_max, other, name):
 
 
 def max(input, dim=None, keepdim=False, *, other=None, out=None):  # noqa: A001
-    """The maximum: of all elements, or along ``dim`` as ``(values, indices)``, or elementwise
-    with another tensor.
+    """The maximum: of all elements, along ``dim`` with its index, or elementwise with ``other``.
+
+    * ``max(input)``: a 0-d tensor with the largest element (NaN if any element is NaN).
+    * ``max(input, dim, keepdim=False)``: a named tuple ``(values, indices)`` with the
+      maximum along ``dim`` and the position of (one of) the maximal elements.
+    * ``max(input, other)``: the elementwise maximum, as :func:`ember.maximum`.
+
+    The gradient flows to the selected element (for the full reduction, it is shared evenly
+    among ties).
 
     Args:
         input (Tensor): the input.
-        dim (int, optional): reduce this dim and also return the argmax.
-        keepdim (bool): keep the reduced dim with size 1.
+        dim (int, optional): the dimension to reduce (then the indices are returned too).
+        keepdim (bool): keep the reduced dimension with size 1. Default: ``False``.
+        other (Tensor, optional): compare elementwise with this tensor instead of reducing
+            (also accepted positionally in place of ``dim``).
+        out (tuple of Tensors, optional): accepted for torch compatibility; ember does not
+            write into it.
 
     Example::
 
+        >>> ember.max(ember.tensor([[1, 5], [7, 2]]))
+        tensor(7)
         >>> ember.max(ember.tensor([[1, 5], [7, 2]]), dim=1)
         torch.return_types.max(
         values=tensor([5, 7]),
         indices=tensor([1, 0]))
+        >>> ember.max(ember.tensor([1, 5]), ember.tensor([3, 2]))
+        tensor([3, 5])
     """
     return _maxmin(input, dim, keepdim, True, other, "max")
 
 
 def min(input, dim=None, keepdim=False, *, other=None, out=None):  # noqa: A001
-    """The minimum: of all elements, or along ``dim`` as ``(values, indices)``.
+    """The minimum: of all elements, along ``dim`` with its index, or elementwise with ``other``.
+
+    * ``min(input)``: a 0-d tensor with the smallest element (NaN if any element is NaN).
+    * ``min(input, dim, keepdim=False)``: a named tuple ``(values, indices)``.
+    * ``min(input, other)``: the elementwise minimum, as :func:`ember.minimum`.
+
+    Args:
+        input (Tensor): the input.
+        dim (int, optional): the dimension to reduce (then the indices are returned too).
+        keepdim (bool): keep the reduced dimension with size 1. Default: ``False``.
+        other (Tensor, optional): compare elementwise with this tensor instead of reducing
+            (also accepted positionally in place of ``dim``).
+        out (tuple of Tensors, optional): accepted for torch compatibility; ember does not
+            write into it.
 
     Example::
 
         >>> ember.min(ember.tensor([3, 1, 2]))
         tensor(1)
+        >>> values, indices = ember.min(ember.tensor([[3, 1], [0, 2]]), dim=0)
+        >>> values, indices
+        (tensor([0, 1]), tensor([1, 0]))
     """
     return _maxmin(input, dim, keepdim, False, other, "min")
 
 
 def amax(input, dim=(), keepdim=False):
-    """Maximum over ``dim`` (all dims when empty); ties share the gradient.
+    """The maximum over the dimension(s) ``dim`` (values only, no indices).
+
+    Unlike ``max(dim=...)`` it accepts several dims; the gradient is split evenly among tied
+    maxima.
+
+    Args:
+        input (Tensor): the input.
+        dim (int or tuple of ints): the dimension(s) to reduce. Default: ``()``, all.
+        keepdim (bool): keep the reduced dimensions with size 1. Default: ``False``.
 
     Example::
 
         >>> ember.amax(ember.tensor([[1, 5], [7, 2]]), dim=0)
         tensor([7, 5])
+        >>> ember.amax(ember.tensor([[1, 5], [7, 2]]))
+        tensor(7)
     """
     return R.AmaxAmin.apply(input, _dims_arg(dim, input.ndim), keepdim, True)
 
 
 def amin(input, dim=(), keepdim=False):
-    """Minimum over ``dim`` (all dims when empty)."""
+    """The minimum over the dimension(s) ``dim`` (values only, no indices).
+
+    The gradient is split evenly among tied minima.
+
+    Args:
+        input (Tensor): the input.
+        dim (int or tuple of ints): the dimension(s) to reduce. Default: ``()``, all.
+        keepdim (bool): keep the reduced dimensions with size 1. Default: ``False``.
+
+    Example::
+
+        >>> ember.amin(ember.tensor([[1, 5], [7, 2]]), dim=1)
+        tensor([1, 2])
+    """
     return R.AmaxAmin.apply(input, _dims_arg(dim, input.ndim), keepdim, False)
 
 
 def aminmax(input, *, dim=None, keepdim=False):
-    """``(min, max)`` over ``dim``."""
+    """The minimum and the maximum together, as a named tuple ``(min, max)``.
+
+    Args:
+        input (Tensor): the input.
+        dim (int, optional): the dimension to reduce. Default: all.
+        keepdim (bool): keep the reduced dimension with size 1. Default: ``False``.
+
+    Example::
+
+        >>> r = ember.aminmax(ember.tensor([3, 1, 4, 1, 5]))
+        >>> r.min, r.max
+        (tensor(1), tensor(5))
+    """
     r = namedtuple("aminmax", ["min", "max"])
     return r(amin(input, () if dim is None else dim, keepdim),
              amax(input, () if dim is None else dim, keepdim))
 
 
 def argmax(input, dim=None, keepdim=False):
-    """Index of the maximum (of the flattened tensor when ``dim`` is None).
+    """The index of the maximum, of the flattened tensor or along ``dim``.
+
+    When the maximum occurs several times, the first index is returned. The result is int64
+    and not differentiable.
+
+    Args:
+        input (Tensor): the input.
+        dim (int, optional): the dimension to reduce. Default: None (flatten first).
+        keepdim (bool): keep the reduced dimension(s) with size 1. Default: ``False``.
 
     Example::
 
         >>> ember.argmax(ember.tensor([1, 9, 3]))
         tensor(1)
+        >>> ember.argmax(ember.tensor([[1, 9], [8, 2]]), dim=1)
+        tensor([1, 0])
     """
     if dim is None:
         flat = input.reshape(-1)
@@ -1584,7 +2706,22 @@ def argmax(input, dim=None, keepdim=False):
 
 
 def argmin(input, dim=None, keepdim=False):
-    """Index of the minimum (of the flattened tensor when ``dim`` is None)."""
+    """The index of the minimum, of the flattened tensor or along ``dim``.
+
+    When the minimum occurs several times, the first index is returned.
+
+    Args:
+        input (Tensor): the input.
+        dim (int, optional): the dimension to reduce. Default: None (flatten first).
+        keepdim (bool): keep the reduced dimension(s) with size 1. Default: ``False``.
+
+    Example::
+
+        >>> ember.argmin(ember.tensor([4, 1, 3]))
+        tensor(1)
+        >>> ember.argmin(ember.tensor([[1, 9], [8, 2]]), dim=0)
+        tensor([0, 1])
+    """
     if dim is None:
         flat = input.reshape(-1)
         res = R.MaxMinDim.apply(flat.detach(), 0, False, False)[1]
@@ -1593,12 +2730,22 @@ def argmin(input, dim=None, keepdim=False):
 
 
 def logsumexp(input, dim, keepdim=False):
-    """``log(sum(exp(input), dim))``, computed stably.
+    """``log(sum(exp(input), dim))``, computed without overflow.
+
+    The maximum is subtracted before exponentiating. Integer inputs are computed in the
+    default float dtype.
+
+    Args:
+        input (Tensor): the input.
+        dim (int or tuple of ints): the dimension(s) to reduce.
+        keepdim (bool): keep the reduced dimensions with size 1. Default: ``False``.
 
     Example::
 
         >>> ember.logsumexp(ember.tensor([0.0, 0.0]), dim=0)
         tensor(0.6931)
+        >>> ember.logsumexp(ember.tensor([100.0, 100.0]), dim=0)
+        tensor(100.6931)
     """
     if not input._dtype.is_floating_point:
         input = input.to(D.get_default_dtype())
@@ -1606,19 +2753,34 @@ def logsumexp(input, dim, keepdim=False):
 
 
 def cumsum(input, dim, *, dtype=None):
-    """Cumulative sum along ``dim``.
+    """Cumulative sum along ``dim``: ``out[i] = input[0] + ... + input[i]``.
+
+    Bool and integer inputs accumulate in int64 unless ``dtype`` is given.
+
+    Args:
+        input (Tensor): the input.
+        dim (int): the dimension to accumulate along.
+        dtype (ember.dtype, optional): cast the input to this dtype first.
 
     Example::
 
         >>> ember.cumsum(ember.tensor([1, 2, 3]), dim=0)
         tensor([1, 3, 6])
+        >>> ember.cumsum(ember.tensor([[1, 2], [3, 4]]), dim=1)
+        tensor([[1, 3],
+                [3, 7]])
     """
     dt = D.to_dtype(dtype) or R.sum_dtype(input._dtype)
     return R.Cumsum.apply(input, _wrap_dim(dim, input.ndim), dt)
 
 
 def cumprod(input, dim, *, dtype=None):
-    """Cumulative product along ``dim``.
+    """Cumulative product along ``dim``: ``out[i] = input[0] * ... * input[i]``.
+
+    Args:
+        input (Tensor): the input.
+        dim (int): the dimension to accumulate along.
+        dtype (ember.dtype, optional): cast the input to this dtype first.
 
     Example::
 
@@ -1630,12 +2792,37 @@ def cumprod(input, dim, *, dtype=None):
 
 
 def cummax(input, dim):
-    """Running maximum along ``dim`` as ``(values, indices)``."""
+    """The running maximum along ``dim``, as a named tuple ``(values, indices)``.
+
+    ``indices`` holds, for each position, the index (the last one among ties) of the maximum
+    seen so far.
+
+    Args:
+        input (Tensor): the input.
+        dim (int): the dimension to scan.
+
+    Example::
+
+        >>> ember.cummax(ember.tensor([1, 3, 2, 5]), dim=0)
+        torch.return_types.cummax(
+        values=tensor([1, 3, 3, 5]),
+        indices=tensor([0, 1, 1, 3]))
+    """
     return _cumext(input, dim, True, "cummax")
 
 
 def cummin(input, dim):
-    """Running minimum along ``dim`` as ``(values, indices)``."""
+    """The running minimum along ``dim``, as a named tuple ``(values, indices)``.
+
+    Args:
+        input (Tensor): the input.
+        dim (int): the dimension to scan.
+
+    Example::
+
+        >>> ember.cummin(ember.tensor([3, 1, 2, 0]), dim=0).values
+        tensor([3, 1, 1, 0])
+    """
     return _cumext(input, dim, False, "cummin")
 
 
@@ -1658,12 +2845,21 @@ def _cumext(input, dim, is_max, name):
 
 
 def all(input, dim=None, keepdim=False):  # noqa: A001
-    """True when every element (along ``dim``) is nonzero.
+    """Whether all elements (along ``dim``) are nonzero / True.
+
+    Returns a bool tensor (uint8 for uint8 input, as torch).
+
+    Args:
+        input (Tensor): the input.
+        dim (int or tuple of ints, optional): the dimension(s) to reduce. Default: all.
+        keepdim (bool): keep the reduced dimensions with size 1. Default: ``False``.
 
     Example::
 
         >>> ember.all(ember.tensor([True, False]))
         tensor(False)
+        >>> ember.all(ember.tensor([[1, 0], [2, 3]]), dim=1)
+        tensor([False,  True])
     """
     dims = None if dim is None else _dims_arg(dim, input.ndim)
     xp = get_xp(input._data)
@@ -1672,12 +2868,21 @@ def all(input, dim=None, keepdim=False):  # noqa: A001
 
 
 def any(input, dim=None, keepdim=False):  # noqa: A001
-    """True when some element (along ``dim``) is nonzero.
+    """Whether any element (along ``dim``) is nonzero / True.
+
+    Returns a bool tensor (uint8 for uint8 input, as torch).
+
+    Args:
+        input (Tensor): the input.
+        dim (int or tuple of ints, optional): the dimension(s) to reduce. Default: all.
+        keepdim (bool): keep the reduced dimensions with size 1. Default: ``False``.
 
     Example::
 
         >>> ember.any(ember.tensor([0, 1]))
         tensor(True)
+        >>> ember.any(ember.tensor([[0, 0], [0, 3]]), dim=1)
+        tensor([False,  True])
     """
     dims = None if dim is None else _dims_arg(dim, input.ndim)
     xp = get_xp(input._data)
@@ -1686,12 +2891,18 @@ def any(input, dim=None, keepdim=False):  # noqa: A001
 
 
 def count_nonzero(input, dim=None):
-    """How many elements are nonzero (along ``dim``).
+    """The number of nonzero elements (along ``dim``), as an int64 tensor.
+
+    Args:
+        input (Tensor): the input.
+        dim (int or tuple of ints, optional): the dimension(s) to count along. Default: all.
 
     Example::
 
         >>> ember.count_nonzero(ember.tensor([0, 2, 3]))
         tensor(2)
+        >>> ember.count_nonzero(ember.tensor([[0, 1], [2, 3]]), dim=0)
+        tensor([1, 2])
     """
     dims = None if dim is None else _dims_arg(dim, input.ndim)
     xp = get_xp(input._data)
@@ -1699,14 +2910,23 @@ def count_nonzero(input, dim=None):
 
 
 def median(input, dim=None, keepdim=False):
-    """The median (the lower of the two middle values for even counts, as torch).
+    """The median, of all elements or along ``dim``.
 
-    Without ``dim`` returns a 0-d tensor; with ``dim`` returns ``(values, indices)``.
+    For an even number of elements this is the lower of the two middle values (as torch; not
+    their mean). Without ``dim`` the result is a 0-d tensor; with ``dim`` it is a named tuple
+    ``(values, indices)``.
+
+    Args:
+        input (Tensor): the input.
+        dim (int, optional): the dimension to reduce. Default: all elements.
+        keepdim (bool): keep the reduced dimension with size 1. Default: ``False``.
 
     Example::
 
         >>> ember.median(ember.tensor([1.0, 3.0, 2.0, 4.0]))
         tensor(2.)
+        >>> ember.median(ember.tensor([[1, 5, 3], [9, 8, 7]]), dim=1).values
+        tensor([3, 8])
     """
     if dim is None:
         flat = input.reshape(-1)
@@ -1725,7 +2945,18 @@ def median(input, dim=None, keepdim=False):
 
 
 def nanmedian(input, dim=None, keepdim=False):
-    """Median ignoring NaN."""
+    """The median, ignoring NaN values (see :func:`ember.median`).
+
+    Args:
+        input (Tensor): the input.
+        dim (int, optional): the dimension to reduce. Default: all elements.
+        keepdim (bool): keep the reduced dimension with size 1. Default: ``False``.
+
+    Example::
+
+        >>> ember.nanmedian(ember.tensor([1.0, float('nan'), 3.0, 2.0]))
+        tensor(2.)
+    """
     if dim is None:
         flat = input.reshape(-1)
         return flat[~isnan(flat)].median() if builtins.bool(isnan(flat).any()) else flat.median()
@@ -1733,7 +2964,27 @@ def nanmedian(input, dim=None, keepdim=False):
 
 
 def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
-    """The ``q``-th quantile(s) (linear interpolation by default)."""
+    """The ``q``-th quantile(s) of ``input``, of all elements or along ``dim``.
+
+    With ``interpolation='linear'`` a quantile between two data points ``a <= b`` at fraction
+    ``f`` is ``a + (b - a) * f``. A tensor ``q`` adds a leading dimension of size ``len(q)``.
+
+    Args:
+        input (Tensor): the input (floating).
+        q (float or Tensor): quantile(s) in ``[0, 1]``.
+        dim (int, optional): the dimension to reduce. Default: all elements (flattened).
+        keepdim (bool): keep the reduced dimension with size 1. Default: ``False``.
+        interpolation (str): ``'linear'``, ``'lower'``, ``'higher'``, ``'nearest'`` or
+            ``'midpoint'``. Default: ``'linear'``.
+
+    Example::
+
+        >>> x = ember.tensor([0.0, 1.0, 2.0, 3.0, 4.0])
+        >>> ember.quantile(x, 0.5)
+        tensor(2.)
+        >>> ember.quantile(x, ember.tensor([0.25, 0.75]))
+        tensor([1., 3.])
+    """
     x = input.reshape(-1) if dim is None else input
     d = 0 if dim is None else _wrap_dim(dim, input.ndim)
     srt = sort(x, d).values
@@ -1764,12 +3015,25 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
-    """Vector or matrix norm (``p`` = 'fro', 'nuc', a number, inf, -inf).
+    """The matrix or vector norm of ``input`` (the older API; see ``ember.linalg``).
+
+    ``p='fro'`` (default) or 2 gives the 2-norm of all elements (or over ``dim``); a number
+    gives ``sum(|x| ** p) ** (1 / p)``; ``inf``/``-inf`` the max/min of ``|x|``; ``'nuc'``
+    the nuclear norm of matrices.
+
+    Args:
+        input (Tensor): the input (floating or complex).
+        p (int, float, inf, -inf, 'fro' or 'nuc'): the order of the norm. Default: ``'fro'``.
+        dim (int or tuple of ints, optional): the dimension(s) to reduce. Default: all.
+        keepdim (bool): keep the reduced dimensions with size 1. Default: ``False``.
+        dtype (ember.dtype, optional): cast the input to this dtype first.
 
     Example::
 
         >>> ember.norm(ember.tensor([3.0, 4.0]))
         tensor(5.)
+        >>> ember.norm(ember.tensor([[3.0, -4.0], [1.0, 1.0]]), p=1, dim=1)
+        tensor([7., 2.])
     """
     if dtype is not None:
         input = input.to(dtype)
@@ -1782,12 +3046,25 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
-    """The vector ``ord``-norm over ``dim`` (all elements when None).
+    """The vector ``ord``-norm of ``x``, over ``dim`` (all elements when None).
+
+    ``sum(|x| ** ord) ** (1 / ord)``; ``inf`` gives ``max(|x|)``, ``-inf`` ``min(|x|)`` and
+    0 the number of nonzero elements. The gradient of the 2-norm at 0 is 0. Also available as
+    ``ember.linalg.vector_norm``.
+
+    Args:
+        x (Tensor): the input (floating or complex).
+        ord (int, float, inf or -inf): the order of the norm. Default: 2.
+        dim (int or tuple of ints, optional): the dimension(s) to reduce. Default: all.
+        keepdim (bool): keep the reduced dimensions with size 1. Default: ``False``.
+        dtype (ember.dtype, optional): cast the input to this dtype first.
 
     Example::
 
         >>> ember.linalg.vector_norm(ember.tensor([3.0, 4.0]))
         tensor(5.)
+        >>> ember.linalg.vector_norm(ember.tensor([3.0, -4.0]), ord=float('inf'))
+        tensor(4.)
     """
     if dtype is not None:
         x = x.to(dtype)
@@ -1830,12 +3107,38 @@ _NormSqrt.__name__ = "LinalgVectorNorm"
 
 
 def dist(input, other, p=2):
-    """The ``p``-norm of ``input - other``."""
+    """The ``p``-norm of ``input - other`` (the tensors broadcast).
+
+    Args:
+        input (Tensor): the first tensor.
+        other (Tensor): the second tensor.
+        p (float): the order of the norm. Default: 2.
+
+    Example::
+
+        >>> ember.dist(ember.tensor([1.0, 1.0]), ember.tensor([4.0, 5.0]))
+        tensor(5.)
+    """
     return vector_norm(input - other, p)
 
 
 def cdist(x1, x2, p=2.0):
-    """Pairwise ``p``-norm distances between the rows of ``x1`` and ``x2``."""
+    """Pairwise ``p``-norm distances between the rows of ``x1`` and the rows of ``x2``.
+
+    For ``x1`` of shape ``(B, P, M)`` and ``x2`` of shape ``(B, R, M)`` the result has shape
+    ``(B, P, R)`` (the batch dimensions are optional).
+
+    Args:
+        x1 (Tensor): the first set of row vectors, ``(..., P, M)``.
+        x2 (Tensor): the second set of row vectors, ``(..., R, M)``.
+        p (float): the order of the norm. Default: 2.0.
+
+    Example::
+
+        >>> ember.cdist(ember.tensor([[0.0, 0.0], [1.0, 1.0]]), ember.tensor([[3.0, 4.0]]))
+        tensor([[5.0000],
+                [3.6056]])
+    """
     diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
     return vector_norm(diff, p, dim=-1)
 
@@ -1867,17 +3170,23 @@ def _shape_from(args, numel):
 
 
 def reshape(input, *shape):
-    """The same data with a new shape; a view when possible, else a copy.
+    """The same data with a new shape: a view when the memory layout allows, else a copy.
+
+    One dimension may be -1: it is inferred from the number of elements. Do not rely on
+    whether the result is a view (use :func:`ember.Tensor.view` for a guaranteed view, or
+    ``clone`` for a guaranteed copy).
 
     Args:
         input (Tensor): the input.
-        *shape (int...): the new shape; one entry may be -1 (inferred).
+        *shape (int...): the new shape, as separate ints or one sequence.
 
     Example::
 
         >>> ember.arange(6).reshape(2, 3)
         tensor([[0, 1, 2],
                 [3, 4, 5]])
+        >>> ember.reshape(ember.arange(6), (-1, 2)).shape
+        torch.Size([3, 2])
     """
     shp = _shape_from(shape, input._data.size)
     if shp == input._data.shape:
@@ -1887,12 +3196,23 @@ def reshape(input, *shape):
 
 
 def view(input, *shape):
-    """A view with a new shape (no copy); torch's error when strides don't allow it.
+    """A view of ``input`` with a new shape (or element type), sharing its memory.
+
+    Writes through the view change ``input``. The new shape must be compatible with the
+    strides (a transposed tensor usually needs ``.contiguous()`` or ``reshape``); one
+    dimension may be -1. ``view(dtype)`` reinterprets the bytes as another dtype of the same
+    size.
+
+    Args:
+        input (Tensor): the input.
+        *shape (int... or ember.dtype): the new shape, as separate ints or one sequence; or a
+            dtype.
 
     Example::
 
-        >>> ember.arange(4).view(2, 2).shape
-        torch.Size([2, 2])
+        >>> x = ember.arange(4)
+        >>> v = x.view(2, 2); v[0, 0] = 9; x
+        tensor([9, 1, 2, 3])
     """
     if len(shape) == 1 and isinstance(shape[0], (D.dtype, type)) and not isinstance(shape[0],
                                                                                     tuple):
@@ -1903,11 +3223,20 @@ def view(input, *shape):
 
 
 def flatten(input, start_dim=0, end_dim=-1):
-    """Flatten dims ``start_dim..end_dim`` into one.
+    """Flatten the dimensions ``start_dim`` .. ``end_dim`` into one.
+
+    A view when possible (as ``reshape``). A 0-d input becomes 1-D.
+
+    Args:
+        input (Tensor): the input.
+        start_dim (int): the first dimension to flatten. Default: 0.
+        end_dim (int): the last dimension to flatten. Default: -1.
 
     Example::
 
-        >>> ember.zeros(2, 3, 4).flatten(1).shape
+        >>> ember.zeros(2, 3, 4).flatten().shape
+        torch.Size([24])
+        >>> ember.flatten(ember.zeros(2, 3, 4), start_dim=1).shape
         torch.Size([2, 12])
     """
     if input.ndim == 0:
@@ -1924,12 +3253,21 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 
 def unflatten(input, dim, sizes):
-    """Split dim ``dim`` into ``sizes``.
+    """Expand dimension ``dim`` into several dimensions of the given ``sizes``.
+
+    The inverse of :func:`ember.flatten`. One size may be -1.
+
+    Args:
+        input (Tensor): the input.
+        dim (int): the dimension to split.
+        sizes (sequence of int): the new sizes; their product must equal ``input.shape[dim]``.
 
     Example::
 
         >>> ember.zeros(2, 6).unflatten(1, (2, 3)).shape
         torch.Size([2, 2, 3])
+        >>> ember.unflatten(ember.zeros(2, 6), 1, (3, -1)).shape
+        torch.Size([2, 3, 2])
     """
     d = _wrap_dim(dim, input.ndim)
     shp = input._data.shape
@@ -1944,17 +3282,37 @@ def unflatten(input, dim, sizes):
 
 
 def ravel(input):
-    """A flattened (contiguous) tensor."""
+    """The elements as a 1-D tensor (a view when possible, else a copy).
+
+    Args:
+        input (Tensor): the input.
+
+    Example::
+
+        >>> ember.ravel(ember.tensor([[1, 2], [3, 4]]))
+        tensor([1, 2, 3, 4])
+    """
     return reshape(input, -1)
 
 
 def permute(input, *dims):
-    """Reorder dims (a view).
+    """A view of ``input`` with its dimensions reordered.
+
+    ``out.shape[i] == input.shape[dims[i]]``. No data is copied; the result is usually not
+    contiguous.
+
+    Args:
+        input (Tensor): the input.
+        *dims (int...): the new order of the dimensions, as separate ints or one sequence.
 
     Example::
 
         >>> ember.zeros(2, 3, 4).permute(2, 0, 1).shape
         torch.Size([4, 2, 3])
+        >>> ember.permute(ember.tensor([[1, 2, 3]]), (1, 0))
+        tensor([[1],
+                [2],
+                [3]])
     """
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = dims[0]
@@ -1970,12 +3328,24 @@ def permute(input, *dims):
 
 
 def transpose(input, dim0, dim1):
-    """Swap two dims (a view).
+    """A view of ``input`` with dimensions ``dim0`` and ``dim1`` swapped.
+
+    No data is copied (writes through the result change ``input``). ``ember.swapaxes`` and
+    ``ember.swapdims`` are aliases.
+
+    Args:
+        input (Tensor): the input.
+        dim0 (int): the first dimension.
+        dim1 (int): the second dimension.
 
     Example::
 
-        >>> ember.zeros(2, 3).transpose(0, 1).shape
-        torch.Size([3, 2])
+        >>> ember.transpose(ember.tensor([[1, 2, 3]]), 0, 1)
+        tensor([[1],
+                [2],
+                [3]])
+        >>> ember.zeros(2, 3, 4).transpose(0, -1).shape
+        torch.Size([4, 3, 2])
     """
     nd = input.ndim
     if nd == 0:
@@ -1990,12 +3360,18 @@ swapaxes = swapdims = transpose
 
 
 def t(input):
-    """Transpose a tensor of at most 2 dims.
+    """Transpose a tensor of at most 2 dimensions (0-D and 1-D tensors are returned as is).
+
+    ``t(x)`` is ``transpose(x, 0, 1)`` for a matrix (a view).
+
+    Args:
+        input (Tensor): the input.
 
     Example::
 
-        >>> ember.zeros(2, 3).t().shape
-        torch.Size([3, 2])
+        >>> ember.t(ember.tensor([[1, 2], [3, 4]]))
+        tensor([[1, 3],
+                [2, 4]])
     """
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
@@ -2004,7 +3380,22 @@ def t(input):
 
 
 def movedim(input, source, destination):
-    """Move dims from ``source`` to ``destination`` positions."""
+    """Move dimension(s) ``source`` to position(s) ``destination``, keeping the others in order.
+
+    A view (a permutation of the dimensions). ``ember.moveaxis`` is an alias.
+
+    Args:
+        input (Tensor): the input.
+        source (int or sequence of int): the dimension(s) to move.
+        destination (int or sequence of int): their new positions.
+
+    Example::
+
+        >>> ember.movedim(ember.zeros(2, 3, 4), 0, -1).shape
+        torch.Size([3, 4, 2])
+        >>> ember.movedim(ember.zeros(2, 3, 4), (0, 1), (2, 0)).shape
+        torch.Size([3, 4, 2])
+    """
     src = [source] if isinstance(source, int) else list(source)
     dst = [destination] if isinstance(destination, int) else list(destination)
     nd = input.ndim
@@ -2020,12 +3411,21 @@ moveaxis = movedim
 
 
 def squeeze(input, dim=None):
-    """Remove dims of size 1 (only ``dim`` when given).
+    """Remove dimensions of size 1 (all of them, or only those in ``dim``).
+
+    A dimension in ``dim`` whose size is not 1 is left alone (no error). The result is a
+    view.
+
+    Args:
+        input (Tensor): the input.
+        dim (int or tuple of ints, optional): only squeeze these dimensions. Default: all.
 
     Example::
 
         >>> ember.zeros(1, 3, 1).squeeze().shape
         torch.Size([3])
+        >>> ember.zeros(1, 3, 1).squeeze(0).shape
+        torch.Size([3, 1])
     """
     shp = input._data.shape
     if dim is None:
@@ -2037,12 +3437,21 @@ def squeeze(input, dim=None):
 
 
 def unsqueeze(input, dim):
-    """Insert a dim of size 1 at ``dim``.
+    """Insert a dimension of size 1 at position ``dim`` (a view).
+
+    Negative ``dim`` counts from the end of the *result*: ``unsqueeze(-1)`` appends.
+
+    Args:
+        input (Tensor): the input.
+        dim (int): where to insert, in ``[-input.dim() - 1, input.dim()]``.
 
     Example::
 
-        >>> ember.zeros(3).unsqueeze(0).shape
-        torch.Size([1, 3])
+        >>> ember.tensor([1, 2]).unsqueeze(0)
+        tensor([[1, 2]])
+        >>> ember.unsqueeze(ember.tensor([1, 2]), -1)
+        tensor([[1],
+                [2]])
     """
     d = _wrap_dim(dim, input.ndim + 1)
     shp = input._data.shape
@@ -2080,13 +3489,24 @@ def _expand_shape(input, sizes):
 
 
 def expand(input, *sizes):
-    """Broadcast size-1 dims to larger sizes (a view, no copy); -1 keeps a size.
+    """A view with size-1 dimensions repeated to larger sizes, without copying memory.
+
+    New leading dimensions may be added; -1 keeps a dimension's size. Many elements of the
+    result share one memory location, so write into a ``clone()`` instead. The gradient is
+    summed back to ``input``'s shape.
+
+    Args:
+        input (Tensor): the input.
+        *sizes (int...): the target shape, as separate ints or one sequence.
 
     Example::
 
         >>> ember.tensor([[1], [2]]).expand(2, 3)
         tensor([[1, 1, 1],
                 [2, 2, 2]])
+        >>> ember.tensor([1, 2]).expand(2, -1)
+        tensor([[1, 2],
+                [1, 2]])
     """
     shp = _expand_shape(input, sizes)
     if shp == input._data.shape:
@@ -2095,23 +3515,51 @@ def expand(input, *sizes):
 
 
 def expand_as(input, other):
-    """``expand`` to ``other``'s shape."""
+    """Expand ``input`` to the shape of ``other``: ``input.expand(other.shape)`` (a view).
+
+    Args:
+        input (Tensor): the input.
+        other (Tensor): the tensor whose shape to take.
+
+    Example::
+
+        >>> ember.tensor([1, 2]).expand_as(ember.zeros(2, 2))
+        tensor([[1, 2],
+                [1, 2]])
+    """
     return expand(input, tuple(other.shape))
 
 
 def broadcast_to(input, shape):
-    """``expand`` to ``shape``."""
+    """Broadcast ``input`` to ``shape``: ``input.expand(shape)`` (a view).
+
+    Args:
+        input (Tensor): the input.
+        shape (sequence of int): the target shape.
+
+    Example::
+
+        >>> ember.broadcast_to(ember.tensor([1, 2, 3]), (2, 3))
+        tensor([[1, 2, 3],
+                [1, 2, 3]])
+    """
     return expand(input, tuple(shape))
 
 
 def broadcast_tensors(*tensors):
-    """Expand tensors to their common broadcast shape.
+    """Expand several tensors to their common broadcast shape (views).
+
+    Args:
+        *tensors (Tensor...): the tensors (or one sequence of them).
+
+    Returns:
+        tuple of Tensor: the expanded tensors, in order.
 
     Example::
 
         >>> a, b = ember.broadcast_tensors(ember.zeros(2, 1), ember.zeros(3))
-        >>> a.shape
-        torch.Size([2, 3])
+        >>> a.shape, b.shape
+        (torch.Size([2, 3]), torch.Size([2, 3]))
     """
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tensors[0]
@@ -2120,20 +3568,52 @@ def broadcast_tensors(*tensors):
 
 
 def broadcast_shapes(*shapes):
-    """The broadcast shape of several shapes."""
+    """The shape that tensors of the given shapes broadcast to (no tensors are made).
+
+    Args:
+        *shapes (int or sequence of int): the shapes.
+
+    Returns:
+        ember.Size: the broadcast shape (raises if the shapes are incompatible).
+
+    Example::
+
+        >>> ember.broadcast_shapes((2, 1), (3,), (1, 1))
+        torch.Size([2, 3])
+    """
     return Size(np.broadcast_shapes(*[tuple(s) if not isinstance(s, int) else (s,)
                                       for s in shapes]))
 
 
 def contiguous(input, memory_format=None):
-    """This tensor if C-contiguous, else a contiguous copy."""
+    """``input`` itself if its memory is C-contiguous, else a contiguous copy.
+
+    Needed before ``view`` on a transposed or permuted tensor.
+
+    Args:
+        input (Tensor): the input.
+        memory_format (ember.memory_format, optional): accepted for torch compatibility
+            (only ``ember.contiguous_format``).
+
+    Example::
+
+        >>> x = ember.zeros(2, 3).t()
+        >>> x.is_contiguous(), x.contiguous().is_contiguous()
+        (False, True)
+    """
     if input._data.flags.c_contiguous:
         return input
     return clone(input)
 
 
 def clone(input, *, memory_format=None):
-    """A copy with its own memory; gradients flow back to ``input``.
+    """A copy of ``input`` with its own memory; gradients flow back to ``input``.
+
+    Use ``x.detach().clone()`` for a copy outside the autograd graph.
+
+    Args:
+        input (Tensor): the input.
+        memory_format (ember.memory_format, optional): accepted for torch compatibility.
 
     Example::
 
@@ -2167,16 +3647,25 @@ def _check_cat(tensors, name):
 
 
 def cat(tensors, dim=0, *, out=None):
-    """Concatenate tensors along an existing dim (dtypes promote).
+    """Concatenate tensors along an existing dimension ``dim``.
+
+    All tensors must have the same shape except in ``dim`` (1-D empty tensors are skipped, as
+    torch) and live on one device; their dtypes promote. ``ember.concat`` and
+    ``ember.concatenate`` are aliases. See :func:`ember.stack` to join along a new dimension.
 
     Args:
-        tensors (sequence of Tensor): same shape except in ``dim``.
-        dim (int): the dim to join along.
+        tensors (sequence of Tensor): the tensors to join.
+        dim (int): the dimension to join along. Default: 0.
+        out (Tensor, optional): write the result into this tensor.
 
     Example::
 
-        >>> ember.cat([ember.zeros(1, 2), ember.ones(1, 2)]).shape
-        torch.Size([2, 2])
+        >>> a, b = ember.tensor([[1, 2]]), ember.tensor([[3, 4]])
+        >>> ember.cat([a, b])
+        tensor([[1, 2],
+                [3, 4]])
+        >>> ember.cat((a, b), dim=1)
+        tensor([[1, 2, 3, 4]])
     """
     tensors = list(tensors)
     _check_cat(tensors, "torch.cat")
@@ -2206,12 +3695,23 @@ concat = concatenate = cat
 
 
 def stack(tensors, dim=0, *, out=None):
-    """Join tensors of equal shape along a new dim.
+    """Join tensors of equal shape along a new dimension ``dim``.
+
+    ``stack(ts, dim)`` is ``cat([t.unsqueeze(dim) for t in ts], dim)``.
+
+    Args:
+        tensors (sequence of Tensor): tensors of the same shape.
+        dim (int): the position of the new dimension, in ``[-ndim - 1, ndim]``. Default: 0.
+        out (Tensor, optional): write the result into this tensor.
 
     Example::
 
-        >>> ember.stack([ember.zeros(2), ember.ones(2)]).shape
-        torch.Size([2, 2])
+        >>> ember.stack([ember.tensor([1, 2]), ember.tensor([3, 4])])
+        tensor([[1, 2],
+                [3, 4]])
+        >>> ember.stack([ember.tensor([1, 2]), ember.tensor([3, 4])], dim=1)
+        tensor([[1, 3],
+                [2, 4]])
     """
     tensors = list(tensors)
     _check_cat(tensors, "stack")
@@ -2225,13 +3725,37 @@ def stack(tensors, dim=0, *, out=None):
 
 
 def hstack(tensors):
-    """Stack horizontally (along dim 1; dim 0 for 1-D tensors)."""
+    """Stack tensors horizontally: along dim 1, or dim 0 for 1-D tensors.
+
+    Args:
+        tensors (sequence of Tensor): the tensors to join.
+
+    Example::
+
+        >>> ember.hstack([ember.tensor([1, 2]), ember.tensor([3])])
+        tensor([1, 2, 3])
+        >>> ember.hstack([ember.tensor([[1], [2]]), ember.tensor([[3], [4]])])
+        tensor([[1, 3],
+                [2, 4]])
+    """
     tensors = [atleast_1d(t) for t in tensors]
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
 def vstack(tensors):
-    """Stack vertically (1-D tensors become rows)."""
+    """Stack tensors vertically (along dim 0); 1-D tensors become rows.
+
+    ``ember.row_stack`` is an alias.
+
+    Args:
+        tensors (sequence of Tensor): the tensors to join.
+
+    Example::
+
+        >>> ember.vstack([ember.tensor([1, 2]), ember.tensor([3, 4])])
+        tensor([[1, 2],
+                [3, 4]])
+    """
     return cat([atleast_2d(t) for t in tensors], 0)
 
 
@@ -2239,27 +3763,77 @@ row_stack = vstack
 
 
 def dstack(tensors):
-    """Stack along the third dim."""
+    """Stack tensors depth-wise (along dim 2), after making each at least 3-D.
+
+    Args:
+        tensors (sequence of Tensor): the tensors to join.
+
+    Example::
+
+        >>> ember.dstack([ember.tensor([1, 2]), ember.tensor([3, 4])])
+        tensor([[[1, 3],
+                 [2, 4]]])
+    """
     return cat([atleast_3d(t) for t in tensors], 2)
 
 
 def column_stack(tensors):
-    """Stack 1-D tensors as columns."""
+    """Stack tensors as columns: 0-D and 1-D tensors become columns, then ``hstack``.
+
+    Args:
+        tensors (sequence of Tensor): the tensors to join.
+
+    Example::
+
+        >>> ember.column_stack([ember.tensor([1, 2]), ember.tensor([3, 4])])
+        tensor([[1, 3],
+                [2, 4]])
+    """
     return hstack([t.reshape(-1, 1) if t.ndim <= 1 else t for t in tensors])
 
 
 def atleast_1d(t):
-    """View a 0-d tensor as 1-D."""
+    """``t`` viewed with at least one dimension (a 0-d tensor becomes shape ``(1,)``).
+
+    Args:
+        t (Tensor): the input.
+
+    Example::
+
+        >>> ember.atleast_1d(ember.tensor(5))
+        tensor([5])
+    """
     return t.reshape(1) if t.ndim == 0 else t
 
 
 def atleast_2d(t):
-    """View a tensor as at least 2-D."""
+    """``t`` viewed with at least two dimensions (a 1-D tensor becomes one row).
+
+    Args:
+        t (Tensor): the input.
+
+    Example::
+
+        >>> ember.atleast_2d(ember.tensor([1, 2]))
+        tensor([[1, 2]])
+    """
     return t.reshape(1, -1) if t.ndim < 2 else t
 
 
 def atleast_3d(t):
-    """View a tensor as at least 3-D."""
+    """``t`` viewed with at least three dimensions.
+
+    0-D becomes ``(1, 1, 1)``, 1-D ``(N,)`` becomes ``(1, N, 1)`` and 2-D ``(M, N)`` becomes
+    ``(M, N, 1)``.
+
+    Args:
+        t (Tensor): the input.
+
+    Example::
+
+        >>> ember.atleast_3d(ember.tensor([1, 2])).shape
+        torch.Size([1, 2, 1])
+    """
     if t.ndim == 0:
         return t.reshape(1, 1, 1)
     if t.ndim == 1:
@@ -2270,12 +3844,23 @@ def atleast_3d(t):
 
 
 def narrow(input, dim, start, length):
-    """The slice ``start:start+length`` of dim ``dim`` (a view).
+    """The slice ``start : start + length`` of dimension ``dim`` (a view).
+
+    ``narrow(x, 0, 1, 2)`` is ``x[1:3]``; the result shares memory with ``input``.
+
+    Args:
+        input (Tensor): the input.
+        dim (int): the dimension to slice.
+        start (int): the first index (negative counts from the end).
+        length (int): how many entries to keep.
 
     Example::
 
         >>> ember.arange(5).narrow(0, 1, 2)
         tensor([1, 2])
+        >>> ember.narrow(ember.tensor([[1, 2, 3], [4, 5, 6]]), 1, 1, 2)
+        tensor([[2, 3],
+                [5, 6]])
     """
     d = _wrap_dim(dim, input.ndim)
     start = int(start)
@@ -2289,7 +3874,14 @@ def narrow(input, dim, start, length):
 
 
 def select(input, dim, index):
-    """Index one position of dim ``dim``, removing that dim (a view).
+    """The slice at ``index`` of dimension ``dim``, with that dimension removed (a view).
+
+    ``select(x, 1, 0)`` is ``x[:, 0]``.
+
+    Args:
+        input (Tensor): the input.
+        dim (int): the dimension to index.
+        index (int): the position (negative counts from the end).
 
     Example::
 
@@ -2305,10 +3897,16 @@ def select(input, dim, index):
 
 
 def unbind(input, dim=0):
-    """All slices along ``dim``, as a tuple (views).
+    """All slices along ``dim``, as a tuple of views (the dimension is removed).
+
+    Args:
+        input (Tensor): the input.
+        dim (int): the dimension to split. Default: 0.
 
     Example::
 
+        >>> ember.unbind(ember.tensor([[1, 2], [3, 4]]))
+        (tensor([1, 2]), tensor([3, 4]))
         >>> [t.tolist() for t in ember.tensor([[1, 2], [3, 4]]).unbind(1)]
         [[1, 3], [2, 4]]
     """
@@ -2317,12 +3915,25 @@ def unbind(input, dim=0):
 
 
 def split(tensor, split_size_or_sections, dim=0):
-    """Split into chunks of a given size, or of the sizes listed (views).
+    """Split ``tensor`` into chunks along ``dim`` (views).
+
+    An int gives chunks of that size (the last may be smaller); a list gives the size of
+    each chunk (they must sum to the dimension's size).
+
+    Args:
+        tensor (Tensor): the input.
+        split_size_or_sections (int or list of int): the chunk size, or the sizes.
+        dim (int): the dimension to split. Default: 0.
+
+    Returns:
+        tuple of Tensor: the chunks.
 
     Example::
 
-        >>> [t.tolist() for t in ember.arange(5).split(2)]
-        [[0, 1], [2, 3], [4]]
+        >>> ember.arange(5).split(2)
+        (tensor([0, 1]), tensor([2, 3]), tensor([4]))
+        >>> ember.split(ember.arange(5), [1, 4])
+        (tensor([0]), tensor([1, 2, 3, 4]))
     """
     d = _wrap_dim(dim, tensor.ndim)
     n = tensor.shape[d]
@@ -2347,12 +3958,42 @@ def split(tensor, split_size_or_sections, dim=0):
 
 
 def split_with_sizes(input, split_sizes, dim=0):
-    """Split into pieces of the listed sizes."""
+    """Split into pieces of the listed sizes along ``dim`` (views).
+
+    Args:
+        input (Tensor): the input.
+        split_sizes (sequence of int): the size of each piece; they must sum to
+            ``input.shape[dim]``.
+        dim (int): the dimension to split. Default: 0.
+
+    Example::
+
+        >>> ember.split_with_sizes(ember.arange(5), [2, 3])
+        (tensor([0, 1]), tensor([2, 3, 4]))
+    """
     return split(input, list(split_sizes), dim)
 
 
 def tensor_split(input, indices_or_sections, dim=0):
-    """Split into ``n`` nearly equal parts, or at the given indices."""
+    """Split into ``n`` nearly equal parts, or at the given indices, along ``dim`` (views).
+
+    With an int ``n``, the first ``size % n`` parts get one extra element (unlike
+    :func:`ember.chunk`, always exactly ``n`` parts). With a list of indices, the parts are
+    ``[:i0], [i0:i1], ..., [ik:]``.
+
+    Args:
+        input (Tensor): the input.
+        indices_or_sections (int or sequence of int): the number of parts, or the split
+            indices.
+        dim (int): the dimension to split. Default: 0.
+
+    Example::
+
+        >>> ember.tensor_split(ember.arange(5), 3)
+        (tensor([0, 1]), tensor([2, 3]), tensor([4]))
+        >>> ember.tensor_split(ember.arange(5), [1, 4])
+        (tensor([0]), tensor([1, 2, 3]), tensor([4]))
+    """
     d = _wrap_dim(dim, input.ndim)
     n = input.shape[d]
     if isinstance(indices_or_sections, int):
@@ -2364,12 +4005,20 @@ def tensor_split(input, indices_or_sections, dim=0):
 
 
 def chunk(input, chunks, dim=0):
-    """Split into ``chunks`` pieces (the last may be smaller), as torch.
+    """Split into ``chunks`` pieces along ``dim`` (views); the last may be smaller.
+
+    Each piece has ``ceil(size / chunks)`` entries, so fewer than ``chunks`` pieces may be
+    returned (as torch).
+
+    Args:
+        input (Tensor): the input.
+        chunks (int): the number of pieces wanted (> 0).
+        dim (int): the dimension to split. Default: 0.
 
     Example::
 
-        >>> [t.tolist() for t in ember.arange(5).chunk(2)]
-        [[0, 1, 2], [3, 4]]
+        >>> ember.arange(5).chunk(2)
+        (tensor([0, 1, 2]), tensor([3, 4]))
     """
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
@@ -2382,30 +4031,44 @@ def chunk(input, chunks, dim=0):
 
 
 def flip(input, dims):
-    """Reverse the order of elements along ``dims``.
+    """Reverse the order of the elements along ``dims`` (a copy, as torch).
+
+    Args:
+        input (Tensor): the input.
+        dims (int or sequence of int): the dimensions to reverse.
 
     Example::
 
         >>> ember.flip(ember.tensor([1, 2, 3]), [0])
         tensor([3, 2, 1])
+        >>> ember.flip(ember.tensor([[1, 2], [3, 4]]), (0, 1))
+        tensor([[4, 3],
+                [2, 1]])
     """
     dims = normalize_dims(dims if not isinstance(dims, int) else (dims,), input.ndim)
     return M.Flip.apply(input, dims)
 
 
 def fliplr(input):
-    """Reverse the order of columns (dim 1).
+    """Reverse the order of the columns (dim 1) of a tensor with at least 2 dims.
+
+    Args:
+        input (Tensor): the input.
 
     Example::
 
-        >>> ember.fliplr(ember.tensor([[1, 2]]))
-        tensor([[2, 1]])
+        >>> ember.fliplr(ember.tensor([[1, 2], [3, 4]]))
+        tensor([[2, 1],
+                [4, 3]])
     """
     return flip(input, (1,))
 
 
 def flipud(input):
-    """Reverse the order of rows (dim 0).
+    """Reverse the order of the rows (dim 0).
+
+    Args:
+        input (Tensor): the input.
 
     Example::
 
@@ -2417,12 +4080,22 @@ def flipud(input):
 
 
 def roll(input, shifts, dims=None):
-    """Roll elements along ``dims`` (the flattened tensor when None).
+    """Roll the elements along ``dims``: those shifted past the end re-enter at the start.
+
+    Without ``dims`` the tensor is flattened, rolled and reshaped back.
+
+    Args:
+        input (Tensor): the input.
+        shifts (int or tuple of ints): the number of places to shift (per dimension).
+        dims (int or tuple of ints, optional): the dimension(s) to roll. Default: None.
 
     Example::
 
         >>> ember.roll(ember.tensor([1, 2, 3]), 1)
         tensor([3, 1, 2])
+        >>> ember.roll(ember.tensor([[1, 2], [3, 4]]), shifts=1, dims=1)
+        tensor([[2, 1],
+                [4, 3]])
     """
     if dims is None:
         return M.Roll.apply(input.reshape(-1), shifts if isinstance(shifts, int) else
@@ -2437,7 +4110,19 @@ def roll(input, shifts, dims=None):
 
 
 def rot90(input, k=1, dims=(0, 1)):
-    """Rotate by 90 degrees ``k`` times in the plane of ``dims``."""
+    """Rotate by 90 degrees ``k`` times in the plane of ``dims`` (from the first axis towards the second).
+
+    Args:
+        input (Tensor): the input.
+        k (int): the number of quarter turns (negative turns the other way). Default: 1.
+        dims (sequence of 2 ints): the plane to rotate in. Default: ``(0, 1)``.
+
+    Example::
+
+        >>> ember.rot90(ember.tensor([[1, 2], [3, 4]]))
+        tensor([[2, 4],
+                [1, 3]])
+    """
     k %= 4
     a, b = dims
     if k == 1:
@@ -2450,12 +4135,22 @@ def rot90(input, k=1, dims=(0, 1)):
 
 
 def repeat(input, *sizes):
-    """Tile the tensor ``sizes[i]`` times along each dim (copies).
+    """Tile ``input`` ``sizes[i]`` times along each dimension (copies the data).
+
+    ``sizes`` may have more entries than ``input`` has dimensions: new leading dimensions are
+    added. (NumPy's ``repeat`` is :func:`ember.repeat_interleave`.)
+
+    Args:
+        input (Tensor): the input.
+        *sizes (int...): the number of repetitions per dimension, as ints or one sequence.
 
     Example::
 
         >>> ember.tensor([1, 2]).repeat(2)
         tensor([1, 2, 1, 2])
+        >>> ember.tensor([1, 2]).repeat(2, 2)
+        tensor([[1, 2, 1, 2],
+                [1, 2, 1, 2]])
     """
     if len(sizes) == 1 and isinstance(sizes[0], (tuple, list, Size)):
         sizes = tuple(sizes[0])
@@ -2475,7 +4170,17 @@ def repeat(input, *sizes):
 
 
 def tile(input, dims):
-    """Like ``repeat``, padding ``dims`` with leading 1s when shorter than the tensor's dims."""
+    """Like :func:`ember.Tensor.repeat`, but ``dims`` shorter than the tensor's dims is padded with leading 1s.
+
+    Args:
+        input (Tensor): the input.
+        dims (sequence of int): the number of repetitions per dimension.
+
+    Example::
+
+        >>> ember.tile(ember.tensor([[1, 2]]), (2,))
+        tensor([[1, 2, 1, 2]])
+    """
     dims = tuple(dims)
     if len(dims) < input.ndim:
         dims = (1,) * (input.ndim - len(dims)) + dims
@@ -2483,12 +4188,26 @@ def tile(input, dims):
 
 
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
-    """Repeat each element ``repeats`` times (along ``dim``, or flattened).
+    """Repeat each element ``repeats`` times (along ``dim``, or of the flattened tensor).
+
+    ``repeats`` may be one number or a tensor with one count per element. Called with only a
+    tensor of counts, it returns ``0`` repeated ``counts[0]`` times, ``1`` repeated
+    ``counts[1]`` times, ...
+
+    Args:
+        input (Tensor): the input.
+        repeats (int or Tensor, optional): the number of repetitions.
+        dim (int, optional): the dimension to repeat along. Default: None (flatten first).
+        output_size (int, optional): accepted for torch compatibility (the total length).
 
     Example::
 
         >>> ember.tensor([1, 2]).repeat_interleave(2)
         tensor([1, 1, 2, 2])
+        >>> ember.repeat_interleave(ember.tensor([[1, 2], [3, 4]]), ember.tensor([1, 2]), dim=0)
+        tensor([[1, 2],
+                [3, 4],
+                [3, 4]])
     """
     if repeats is None:
         reps = input
@@ -2504,13 +4223,22 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
 
 
 def tril(input, diagonal=0):
-    """The lower triangle (other elements zero).
+    """The lower triangle of the matrix (or batch of matrices) ``input``; other elements are 0.
+
+    Args:
+        input (Tensor): the input.
+        diagonal (int): which diagonal: 0 the main one, > 0 above it, < 0 below it.
+            Default: 0.
 
     Example::
 
-        >>> ember.tril(ember.ones(2, 2))
-        tensor([[1., 0.],
-                [1., 1.]])
+        >>> ember.tril(ember.ones(3, 3))
+        tensor([[1., 0., 0.],
+                [1., 1., 0.],
+                [1., 1., 1.]])
+        >>> ember.tril(ember.ones(2, 3), diagonal=1)
+        tensor([[1., 1., 0.],
+                [1., 1., 1.]])
     """
     xp = get_xp(input._data)
     n, m = input.shape[-2:]
@@ -2519,13 +4247,23 @@ def tril(input, diagonal=0):
 
 
 def triu(input, diagonal=0):
-    """The upper triangle (other elements zero).
+    """The upper triangle of the matrix (or batch of matrices) ``input``; other elements are 0.
+
+    Args:
+        input (Tensor): the input.
+        diagonal (int): which diagonal: 0 the main one, > 0 above it, < 0 below it.
+            Default: 0.
 
     Example::
 
-        >>> ember.triu(ember.ones(2, 2))
-        tensor([[1., 1.],
-                [0., 1.]])
+        >>> ember.triu(ember.ones(3, 3))
+        tensor([[1., 1., 1.],
+                [0., 1., 1.],
+                [0., 0., 1.]])
+        >>> ember.triu(ember.ones(3, 3), diagonal=1)
+        tensor([[0., 1., 1.],
+                [0., 0., 1.],
+                [0., 0., 0.]])
     """
     xp = get_xp(input._data)
     n, m = input.shape[-2:]
@@ -2534,21 +4272,66 @@ def triu(input, diagonal=0):
 
 
 def tril_indices(row, col, offset=0, *, dtype=None, device=None):
-    """Indices of the lower triangle of a ``row x col`` matrix, as a (2, N) tensor."""
+    """The (row, column) indices of the lower triangle of a ``row x col`` matrix, as a ``(2, N)`` tensor.
+
+    Args:
+        row (int): the number of rows of the matrix.
+        col (int): the number of columns.
+        offset (int): which diagonal bounds the triangle: 0 the main one, > 0 above, < 0
+            below. Default: 0.
+        dtype (ember.dtype, optional): accepted for torch compatibility (the result is int64).
+        device (str or ember.device, optional): where to allocate the result.
+
+    Example::
+
+        >>> ember.tril_indices(3, 3)
+        tensor([[0, 1, 1, 2, 2, 2],
+                [0, 0, 1, 0, 1, 2]])
+    """
     r, c = np.tril_indices(row, offset, col)
     return Tensor._wrap(_place(np.stack([r, c]).astype(np.int64), _target_device(device)),
                         D.int64)
 
 
 def triu_indices(row, col, offset=0, *, dtype=None, device=None):
-    """Indices of the upper triangle of a ``row x col`` matrix, as a (2, N) tensor."""
+    """The (row, column) indices of the upper triangle of a ``row x col`` matrix, as a ``(2, N)`` tensor.
+
+    Args:
+        row (int): the number of rows of the matrix.
+        col (int): the number of columns.
+        offset (int): which diagonal bounds the triangle: 0 the main one, > 0 above, < 0
+            below. Default: 0.
+        dtype (ember.dtype, optional): accepted for torch compatibility (the result is int64).
+        device (str or ember.device, optional): where to allocate the result.
+
+    Example::
+
+        >>> ember.triu_indices(3, 3, offset=1)
+        tensor([[0, 0, 1],
+                [1, 2, 2]])
+    """
     r, c = np.triu_indices(row, offset, col)
     return Tensor._wrap(_place(np.stack([r, c]).astype(np.int64), _target_device(device)),
                         D.int64)
 
 
 def diagonal(input, offset=0, dim1=0, dim2=1):
-    """The diagonal of the ``dim1``/``dim2`` planes (moved to the last dim)."""
+    """The diagonal of the planes spanned by ``dim1`` and ``dim2``, as a new last dimension.
+
+    Args:
+        input (Tensor): the input.
+        offset (int): which diagonal: 0 the main one, > 0 above it, < 0 below it. Default: 0.
+        dim1 (int): the first dimension of the planes. Default: 0.
+        dim2 (int): the second dimension of the planes. Default: 1.
+
+    Example::
+
+        >>> x = ember.tensor([[1, 2, 3], [4, 5, 6]])
+        >>> ember.diagonal(x)
+        tensor([1, 5])
+        >>> ember.diagonal(x, offset=1)
+        tensor([2, 6])
+    """
     nd = input.ndim
     a, b = _wrap_dim(dim1, nd), _wrap_dim(dim2, nd)
     x = movedim(input, (a, b), (-2, -1))
@@ -2563,13 +4346,20 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
 
 
 def diag(input, diagonal=0):
-    """For 1-D input, a matrix with it on the diagonal; for 2-D, the diagonal.
+    """For a 1-D input, a square matrix with it on a diagonal; for a 2-D input, that diagonal.
+
+    Args:
+        input (Tensor): a 1-D or 2-D tensor.
+        diagonal (int): which diagonal: 0 the main one, > 0 above it, < 0 below it.
+            Default: 0.
 
     Example::
 
         >>> ember.diag(ember.tensor([1, 2]))
         tensor([[1, 0],
                 [0, 2]])
+        >>> ember.diag(ember.tensor([[1, 2], [3, 4]]))
+        tensor([1, 4])
     """
     if input.ndim == 1:
         n = input.shape[0] + _pyabs(diagonal)
@@ -2585,7 +4375,25 @@ def diag(input, diagonal=0):
 
 
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
-    """Place the last dim of ``input`` on the diagonal of new matrices."""
+    """Matrices whose diagonal (``offset``) holds the last dimension of ``input``.
+
+    ``input`` of shape ``(..., n)`` gives ``(..., n + |offset|, n + |offset|)``.
+
+    Args:
+        input (Tensor): the input.
+        offset (int): which diagonal to fill. Default: 0.
+        dim1 (int): the first dimension of the new matrices. Default: -2.
+        dim2 (int): the second dimension of the new matrices. Default: -1.
+
+    Example::
+
+        >>> ember.diag_embed(ember.tensor([[1, 2], [3, 4]]))
+        tensor([[[1, 0],
+                 [0, 2]],
+        <BLANKLINE>
+                [[3, 0],
+                 [0, 4]]])
+    """
     n = input.shape[-1] + _pyabs(offset)
     eye_ = eye(n, dtype=input.dtype, device=input.device)
     if offset:
@@ -2600,18 +4408,38 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
 
 
 def trace(input):
-    """Sum of the main diagonal."""
+    """The sum of the main diagonal of a 2-D tensor.
+
+    Args:
+        input (Tensor): a matrix.
+
+    Example::
+
+        >>> ember.trace(ember.tensor([[1, 2], [3, 4]]))
+        tensor(5)
+    """
     return diagonal(input).sum()
 
 
 def meshgrid(*tensors, indexing="ij"):
-    """Coordinate grids from 1-D tensors (``indexing`` 'ij' or 'xy').
+    """Coordinate grids from 1-D tensors: one N-D tensor per input (views, via ``expand``).
+
+    With ``indexing='ij'`` the i-th output varies along dimension i; with ``'xy'`` (NumPy's
+    default) the first two dimensions are swapped, as for image (x, y) coordinates.
+
+    Args:
+        *tensors (Tensor...): 1-D tensors (or one sequence of them).
+        indexing (str): ``'ij'`` or ``'xy'``. Default: ``'ij'``.
 
     Example::
 
-        >>> a, b = ember.meshgrid(ember.arange(2), ember.arange(3), indexing='ij')
-        >>> a.shape
-        torch.Size([2, 3])
+        >>> xs, ys = ember.meshgrid(ember.tensor([1, 2]), ember.tensor([3, 4, 5]), indexing='ij')
+        >>> xs
+        tensor([[1, 1, 1],
+                [2, 2, 2]])
+        >>> ys
+        tensor([[3, 4, 5],
+                [3, 4, 5]])
     """
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tensors[0]
@@ -2631,7 +4459,19 @@ def meshgrid(*tensors, indexing="ij"):
 
 
 def cartesian_prod(*tensors):
-    """Cartesian product of 1-D tensors as rows."""
+    """The Cartesian product of 1-D tensors, one combination per row.
+
+    Args:
+        *tensors (Tensor...): 1-D tensors.
+
+    Example::
+
+        >>> ember.cartesian_prod(ember.tensor([1, 2]), ember.tensor([3, 4]))
+        tensor([[1, 3],
+                [1, 4],
+                [2, 3],
+                [2, 4]])
+    """
     grids = meshgrid(*tensors, indexing="ij")
     if len(tensors) == 1:
         return tensors[0]
@@ -2642,12 +4482,25 @@ def cartesian_prod(*tensors):
 
 
 def index_select(input, dim, index):
-    """Select entries of dim ``dim`` at ``index`` (a 1-D int tensor).
+    """The entries of ``input`` at positions ``index`` along dimension ``dim`` (a copy).
+
+    ``index_select(x, 0, idx)`` is ``x[idx]``; the result has ``len(index)`` entries in
+    ``dim``. The gradient is scattered (summed) back to the selected positions.
+
+    Args:
+        input (Tensor): the input.
+        dim (int): the dimension to index.
+        index (Tensor): a 1-D (or 0-D) integer tensor of positions; repeats are allowed.
 
     Example::
 
-        >>> ember.arange(5).index_select(0, ember.tensor([0, 4]))
-        tensor([0, 4])
+        >>> x = ember.tensor([[1, 2, 3], [4, 5, 6]])
+        >>> ember.index_select(x, 1, ember.tensor([0, 2]))
+        tensor([[1, 3],
+                [4, 6]])
+        >>> x.index_select(0, ember.tensor([1, 1]))
+        tensor([[4, 5, 6],
+                [4, 5, 6]])
     """
     d = _wrap_dim(dim, input.ndim)
     check_same_device(input, index)
@@ -2660,13 +4513,28 @@ def index_select(input, dim, index):
 
 
 def gather(input, dim, index, *, sparse_grad=False):
-    """Gather values along ``dim`` at ``index``: ``out[i][j] = input[index[i][j]][j]`` (dim 0).
+    """Gather values along ``dim`` at the positions in ``index``.
+
+    For a 2-D input, ``out[i][j] = input[index[i][j]][j]`` when ``dim == 0`` and
+    ``out[i][j] = input[i][index[i][j]]`` when ``dim == 1``. The result has ``index``'s shape;
+    ``index`` must have as many dims as ``input`` and be no larger in the other dims. Typical
+    use: pick one entry per row, e.g. the score of the target class.
+
+    Args:
+        input (Tensor): the input.
+        dim (int): the dimension to index along.
+        index (Tensor): int64 positions.
+        sparse_grad (bool): accepted for torch compatibility (the gradient is dense).
 
     Example::
 
         >>> ember.gather(ember.tensor([[1, 2], [3, 4]]), 1, ember.tensor([[0, 0], [1, 0]]))
         tensor([[1, 1],
                 [4, 3]])
+        >>> scores = ember.tensor([[0.1, 0.9], [0.8, 0.2]])
+        >>> scores.gather(1, ember.tensor([[1], [0]]))
+        tensor([[0.9000],
+                [0.8000]])
     """
     if index._dtype is not D.int64:
         raise RuntimeError("gather(): Expected dtype int64 for index")
@@ -2678,7 +4546,26 @@ def gather(input, dim, index, *, sparse_grad=False):
 
 
 def take_along_dim(input, indices, dim=None):
-    """``gather`` with broadcasting of ``indices``."""
+    """Select values along ``dim`` at ``indices``, broadcasting ``indices`` against ``input``.
+
+    Like :func:`ember.gather`, but the other dims broadcast; designed to consume the result
+    of ``argsort``/``argmax(keepdim=True)``. Without ``dim``, both are flattened.
+
+    Args:
+        input (Tensor): the input.
+        indices (Tensor): int64 positions.
+        dim (int, optional): the dimension to select along. Default: None (flatten).
+
+    Example::
+
+        >>> x = ember.tensor([[10, 30, 20], [60, 40, 50]])
+        >>> ember.take_along_dim(x, x.argsort(dim=1), dim=1)
+        tensor([[10, 20, 30],
+                [40, 50, 60]])
+        >>> ember.take_along_dim(x, x.argmax(dim=1, keepdim=True), dim=1)
+        tensor([[30],
+                [60]])
+    """
     if dim is None:
         return input.reshape(-1).gather(0, indices.reshape(-1))
     d = _wrap_dim(dim, input.ndim)
@@ -2706,19 +4593,30 @@ def _scatter(input, dim, index, src, reduce=None, value=None):
 
 
 def scatter(input, dim, index, src=None, value=None, *, reduce=None):
-    """Write ``src`` into a copy of ``input`` at ``index`` along ``dim``.
+    """A copy of ``input`` with the values of ``src`` written at the positions in ``index`` along ``dim``.
+
+    For a 2-D tensor and ``dim == 0``: ``out[index[i][j]][j] = src[i][j]`` (``dim == 1``:
+    ``out[i][index[i][j]] = src[i][j]``). When several values land on one position, which one
+    wins is unspecified (as in torch); use ``scatter_add``/``scatter_reduce`` to combine them.
+    ``Tensor.scatter_`` is the in-place form.
 
     Args:
         input (Tensor): the destination (not modified).
-        dim (int): the axis to index.
-        index (Tensor): int64 positions, same number of dims as input.
-        src (Tensor or number): values to write.
-        reduce (str, optional): 'add' or 'multiply' to combine instead of overwrite.
+        dim (int): the dimension to index along.
+        index (Tensor): int64 positions, with as many dims as ``input``.
+        src (Tensor or number): the values to write (only the part of ``src`` the shape of
+            ``index`` is used).
+        value (number, optional): a single value to write everywhere (instead of ``src``).
+        reduce (str, optional): ``'add'`` or ``'multiply'`` to combine with the existing
+            values instead of overwriting.
 
     Example::
 
         >>> ember.zeros(3).scatter(0, ember.tensor([2]), ember.tensor([5.0]))
         tensor([0., 0., 5.])
+        >>> ember.zeros(2, 3, dtype=ember.int64).scatter(1, ember.tensor([[2], [0]]), 7)
+        tensor([[0, 0, 7],
+                [7, 0, 0]])
     """
     if reduce is not None and reduce not in ("add", "multiply"):
         raise RuntimeError(f"reduce argument must be either add or multiply. Got {reduce}")
@@ -2726,7 +4624,16 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
 
 
 def scatter_add(input, dim, index, src):
-    """Add ``src`` into a copy of ``input`` at ``index`` along ``dim`` (repeats accumulate).
+    """A copy of ``input`` with ``src`` added at the positions in ``index`` along ``dim``.
+
+    ``out[index[i][j]][j] += src[i][j]`` (dim 0, 2-D): values landing on one position all
+    add up. Differentiable with respect to ``input`` and ``src``.
+
+    Args:
+        input (Tensor): the input.
+        dim (int): the dimension to index along.
+        index (Tensor): int64 positions, with as many dims as ``input``.
+        src (Tensor): the values to add.
 
     Example::
 
@@ -2737,7 +4644,28 @@ def scatter_add(input, dim, index, src):
 
 
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
-    """Reduce ``src`` into ``input`` at ``index`` with 'sum', 'prod', 'mean', 'amax', 'amin'."""
+    """A copy of ``input`` with the values of ``src`` reduced into the positions in ``index``.
+
+    Like :func:`ember.scatter_add` with a choice of reduction. With
+    ``include_self=False`` the existing values at scattered positions are ignored.
+
+    Args:
+        input (Tensor): the input.
+        dim (int): the dimension to index along.
+        index (Tensor): int64 positions, with as many dims as ``input``.
+        src (Tensor): the values to scatter.
+        reduce (str): ``'sum'``, ``'prod'``, ``'mean'``, ``'amax'`` or ``'amin'``.
+        include_self (bool): whether the existing values of ``input`` take part.
+            Default: ``True``.
+
+    Example::
+
+        >>> src = ember.tensor([1.0, 5.0, 3.0])
+        >>> ember.zeros(2).scatter_reduce(0, ember.tensor([0, 0, 1]), src, 'amax')
+        tensor([5., 3.])
+        >>> ember.ones(2).scatter_reduce(0, ember.tensor([0, 0, 1]), src, 'sum', include_self=False)
+        tensor([6., 3.])
+    """
     d = _wrap_dim(dim, input.ndim)
     check_same_device(input, index)
     check_same_device(input, src)
@@ -2769,14 +4697,46 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
 
 
 def index_add(input, dim, index, source, *, alpha=1):
-    """Add ``alpha * source`` slices into a copy of ``input`` at ``index`` along ``dim``."""
+    """A copy of ``input`` with ``alpha * source`` added to the slices at ``index`` along ``dim``.
+
+    ``out.select(dim, index[i]) += alpha * source.select(dim, i)``; repeated indices
+    accumulate.
+
+    Args:
+        input (Tensor): the input.
+        dim (int): the dimension to index.
+        index (Tensor): 1-D int64 positions, one per slice of ``source``.
+        source (Tensor): the slices to add.
+        alpha (number): the multiplier for ``source``. Default: 1.
+
+    Example::
+
+        >>> ember.zeros(3, 2).index_add(0, ember.tensor([0, 2, 0]), ember.ones(3, 2))
+        tensor([[2., 2.],
+                [0., 0.],
+                [1., 1.]])
+    """
     check_same_device(input, index)
     check_same_device(input, source)
     return I.IndexAdd.apply(input, _wrap_dim(dim, input.ndim), index, source, alpha)
 
 
 def index_copy(input, dim, index, source):
-    """Copy ``source`` slices into a copy of ``input`` at ``index`` along ``dim``."""
+    """A copy of ``input`` with the slices at ``index`` along ``dim`` replaced by those of ``source``.
+
+    Args:
+        input (Tensor): the input.
+        dim (int): the dimension to index.
+        index (Tensor): 1-D int64 positions, one per slice of ``source``.
+        source (Tensor): the slices to copy.
+
+    Example::
+
+        >>> ember.zeros(3, 2).index_copy(0, ember.tensor([2, 0]), ember.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        tensor([[3., 4.],
+                [0., 0.],
+                [1., 2.]])
+    """
     check_same_device(input, index)
     check_same_device(input, source)
     d = _wrap_dim(dim, input.ndim)
@@ -2784,7 +4744,20 @@ def index_copy(input, dim, index, source):
 
 
 def index_fill(input, dim, index, value):
-    """Fill the ``index`` entries of dim ``dim`` with ``value``."""
+    """A copy of ``input`` with the slices at ``index`` along ``dim`` filled with ``value``.
+
+    Args:
+        input (Tensor): the input.
+        dim (int): the dimension to index.
+        index (Tensor): 1-D int64 positions.
+        value (number or 0-d Tensor): the fill value.
+
+    Example::
+
+        >>> ember.zeros(2, 3).index_fill(1, ember.tensor([0, 2]), -1.0)
+        tensor([[-1.,  0., -1.],
+                [-1.,  0., -1.]])
+    """
     check_same_device(input, index)
     d = _wrap_dim(dim, input.ndim)
     v = value.item() if isinstance(value, Tensor) else value
@@ -2792,7 +4765,25 @@ def index_fill(input, dim, index, value):
 
 
 def index_put(input, indices, values, accumulate=False):
-    """A copy of ``input`` with ``input[indices] = values`` (``+=`` with accumulate)."""
+    """A copy of ``input`` with ``out[indices] = values`` (or ``+=`` with ``accumulate``).
+
+    ``indices`` is a tuple of index tensors, as in advanced indexing ``x[i, j]``. With
+    ``accumulate=True`` repeated positions add up. ``Tensor.index_put_`` is the in-place form.
+
+    Args:
+        input (Tensor): the input.
+        indices (tuple of Tensor): one integer (or bool) index tensor per indexed dimension.
+        values (Tensor or number): the values to write (broadcast to the indexed shape).
+        accumulate (bool): add to the existing values instead of overwriting.
+            Default: ``False``.
+
+    Example::
+
+        >>> ember.zeros(3).index_put((ember.tensor([0, 2]),), ember.tensor([1.0, 2.0]))
+        tensor([1., 0., 2.])
+        >>> ember.zeros(3).index_put((ember.tensor([0, 0]),), ember.tensor(1.0), accumulate=True)
+        tensor([2., 0., 0.])
+    """
     idx = I.convert_index(tuple(indices), get_xp(input._data))
     if isinstance(values, Tensor) and values._dtype is not input._dtype:
         values = values.to(input._dtype)
@@ -2800,12 +4791,23 @@ def index_put(input, indices, values, accumulate=False):
 
 
 def masked_fill(input, mask, value):
-    """``value`` where ``mask`` is True, ``input`` elsewhere.
+    """A copy of ``input`` with ``value`` where ``mask`` is True.
+
+    ``mask`` is a bool tensor broadcastable to ``input``. The gradient flows to ``input``
+    where the mask is False. A common use: set attention scores to ``-inf`` before softmax.
+
+    Args:
+        input (Tensor): the input.
+        mask (Tensor): a bool tensor.
+        value (number or 0-d Tensor): the fill value (cast to ``input.dtype``).
 
     Example::
 
         >>> ember.masked_fill(ember.tensor([1.0, 2.0]), ember.tensor([True, False]), 0.0)
         tensor([0., 2.])
+        >>> ember.zeros(2, 2).masked_fill(ember.tensor([[False, True]]), float('-inf'))
+        tensor([[0., -inf],
+                [0., -inf]])
     """
     if mask._dtype is not D.bool:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
@@ -2821,12 +4823,22 @@ def masked_fill(input, mask, value):
 
 
 def masked_select(input, mask):
-    """The elements where ``mask`` is True, as a 1-D tensor.
+    """The elements of ``input`` where ``mask`` is True, as a new 1-D tensor.
+
+    ``input`` and ``mask`` broadcast together; the order is row-major. Equivalent to
+    ``input[mask]``.
+
+    Args:
+        input (Tensor): the input.
+        mask (Tensor): a bool tensor.
 
     Example::
 
         >>> ember.masked_select(ember.tensor([1, 2, 3]), ember.tensor([True, False, True]))
         tensor([1, 3])
+        >>> x = ember.tensor([[1, -2], [-3, 4]])
+        >>> x.masked_select(x > 0)
+        tensor([1, 4])
     """
     check_same_device(input, mask)
     a, m = broadcast_tensors(input, mask)
@@ -2834,7 +4846,21 @@ def masked_select(input, mask):
 
 
 def masked_scatter(input, mask, source):
-    """Copy ``source`` values, in order, into the positions where ``mask`` is True."""
+    """A copy of ``input`` with the positions where ``mask`` is True filled, in order, from ``source``.
+
+    The first ``mask.sum()`` elements of ``source`` (row-major) are used.
+
+    Args:
+        input (Tensor): the input.
+        mask (Tensor): a bool tensor broadcastable to ``input``.
+        source (Tensor): the values to copy; at least as many elements as True entries.
+
+    Example::
+
+        >>> ember.zeros(4).masked_scatter(ember.tensor([True, False, True, False]),
+        ...                               ember.tensor([1.0, 2.0, 3.0]))
+        tensor([1., 0., 2., 0.])
+    """
     check_same_device(input, mask)
     check_same_device(input, source)
     m = mask.expand_as(input)
@@ -2843,7 +4869,11 @@ def masked_scatter(input, mask, source):
 
 
 def take(input, index):
-    """Elements of the flattened ``input`` at ``index``.
+    """The elements of the flattened ``input`` at ``index``; the result has ``index``'s shape.
+
+    Args:
+        input (Tensor): the input.
+        index (Tensor): integer positions into ``input.flatten()``.
 
     Example::
 
@@ -2857,24 +4887,47 @@ nonzero = I.nonzero
 
 
 def argwhere(input):
-    """Indices of the non-zero elements as an (N, ndim) tensor (``nonzero(input)``).
+    """The indices of the nonzero elements, as an ``(N, input.dim())`` int64 tensor.
+
+    Same as ``ember.nonzero(input)``: one row per nonzero element, in row-major order.
+
+    Args:
+        input (Tensor): the input.
 
     Example::
 
         >>> ember.argwhere(ember.tensor([0, 5, 7]))
         tensor([[1],
                 [2]])
+        >>> ember.argwhere(ember.tensor([[1, 0], [0, 1]]))
+        tensor([[0, 0],
+                [1, 1]])
     """
     return I.nonzero(input)
 
 
 def sort(input, dim=-1, descending=False, stable=False):
-    """Sort along ``dim``, returning ``(values, indices)``.
+    """Sort the elements along ``dim``, returning a named tuple ``(values, indices)``.
+
+    ``indices`` are the original positions (int64). ember's sort is always stable (equal
+    elements keep their order). NaN sorts as the largest value. The gradient flows to the
+    original positions.
+
+    Args:
+        input (Tensor): the input.
+        dim (int): the dimension to sort along. Default: -1.
+        descending (bool): sort from largest to smallest. Default: ``False``.
+        stable (bool): keep the order of equal elements (ember always does).
+            Default: ``False``.
 
     Example::
 
-        >>> ember.sort(ember.tensor([3, 1, 2])).values
-        tensor([1, 2, 3])
+        >>> ember.sort(ember.tensor([3, 1, 2]))
+        torch.return_types.sort(
+        values=tensor([1, 2, 3]),
+        indices=tensor([1, 2, 0]))
+        >>> ember.sort(ember.tensor([3, 1, 2]), descending=True).values
+        tensor([3, 2, 1])
     """
     if isinstance(dim, builtins.bool):
         stable, dim = dim, -1
@@ -2898,18 +4951,31 @@ def sort(input, dim=-1, descending=False, stable=False):
 
 
 def argsort(input, dim=-1, descending=False, stable=False):
-    """Indices that sort ``input`` along ``dim``.
+    """The indices that sort ``input`` along ``dim`` (the ``indices`` of :func:`ember.sort`).
+
+    Args:
+        input (Tensor): the input.
+        dim (int): the dimension to sort along. Default: -1.
+        descending (bool): sort from largest to smallest. Default: ``False``.
+        stable (bool): keep the order of equal elements (ember always does).
+            Default: ``False``.
 
     Example::
 
         >>> ember.argsort(ember.tensor([3, 1, 2]))
         tensor([1, 2, 0])
+        >>> ember.argsort(ember.tensor([[3, 1], [0, 5]]), dim=1, descending=True)
+        tensor([[0, 1],
+                [1, 0]])
     """
     return sort(input, dim, descending, stable).indices
 
 
 def msort(input):
-    """Sort along dim 0 (the values only).
+    """Sort along dim 0 (values only): ``ember.sort(input, dim=0).values``.
+
+    Args:
+        input (Tensor): the input.
 
     Example::
 
@@ -2921,12 +4987,24 @@ def msort(input):
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True):  # noqa: A002
-    """The ``k`` largest (or smallest) elements along ``dim`` as ``(values, indices)``.
+    """The ``k`` largest (or smallest) elements along ``dim``, as a named tuple ``(values, indices)``.
+
+    Args:
+        input (Tensor): the input.
+        k (int): how many elements.
+        dim (int): the dimension to search. Default: -1.
+        largest (bool): ``True`` for the largest elements, ``False`` for the smallest.
+            Default: ``True``.
+        sorted (bool): return them in sorted order (ember always does). Default: ``True``.
 
     Example::
 
-        >>> ember.topk(ember.tensor([1, 5, 3]), 2).values
-        tensor([5, 3])
+        >>> ember.topk(ember.tensor([1, 5, 3, 4]), 2)
+        torch.return_types.topk(
+        values=tensor([5, 4]),
+        indices=tensor([1, 3]))
+        >>> ember.topk(ember.tensor([1, 5, 3, 4]), 2, largest=False).values
+        tensor([1, 3])
     """
     d = _wrap_dim(dim, input.ndim) if input.ndim else 0
     n = input.shape[d] if input.ndim else 1
@@ -2938,7 +5016,21 @@ def topk(input, k, dim=-1, largest=True, sorted=True):  # noqa: A002
 
 
 def kthvalue(input, k, dim=-1, keepdim=False):
-    """The ``k``-th smallest element along ``dim`` as ``(values, indices)``."""
+    """The ``k``-th smallest element along ``dim``, as a named tuple ``(values, indices)``.
+
+    Args:
+        input (Tensor): the input.
+        k (int): which one, counting from 1 (the smallest).
+        dim (int): the dimension to search. Default: -1.
+        keepdim (bool): keep the reduced dimension with size 1. Default: ``False``.
+
+    Example::
+
+        >>> ember.kthvalue(ember.tensor([4, 1, 3, 2]), 2)
+        torch.return_types.kthvalue(
+        values=tensor(2),
+        indices=tensor(3))
+    """
     d = _wrap_dim(dim, input.ndim)
     s = sort(input, d)
     v, i = s.values.narrow(d, k - 1, 1), s.indices.narrow(d, k - 1, 1)
@@ -2948,7 +5040,21 @@ def kthvalue(input, k, dim=-1, keepdim=False):
 
 
 def mode(input, dim=-1, keepdim=False):
-    """The most frequent value along ``dim`` (smallest on ties) as ``(values, indices)``."""
+    """The most frequent value along ``dim``, as a named tuple ``(values, indices)``.
+
+    Among equally frequent values the smallest is returned; ``indices`` gives the position of
+    one of its occurrences (the last).
+
+    Args:
+        input (Tensor): the input.
+        dim (int): the dimension to reduce. Default: -1.
+        keepdim (bool): keep the reduced dimension with size 1. Default: ``False``.
+
+    Example::
+
+        >>> ember.mode(ember.tensor([1, 2, 2, 3, 3])).values
+        tensor(2)
+    """
     d = _wrap_dim(dim, input.ndim)
     data = np.moveaxis(input.detach().cpu()._data, d, -1)
     flat = data.reshape(-1, data.shape[-1])
@@ -2967,12 +5073,27 @@ def mode(input, dim=-1, keepdim=False):
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa
-    """The unique elements (sorted), optionally with inverse indices and counts.
+    """The unique elements of ``input``, sorted, optionally with inverse indices and counts.
+
+    Args:
+        input (Tensor): the input.
+        sorted (bool): sort the unique values (ember always does). Default: ``True``.
+        return_inverse (bool): also return, for each element of ``input``, the index of its
+            value in the output. Default: ``False``.
+        return_counts (bool): also return how often each unique value occurs.
+            Default: ``False``.
+        dim (int, optional): find unique slices along this dimension instead of unique
+            elements of the flattened tensor.
+
+    Returns:
+        Tensor, or a tuple ``(output, inverse_indices, counts)`` of the requested parts.
 
     Example::
 
         >>> ember.unique(ember.tensor([3, 1, 3, 2]))
         tensor([1, 2, 3])
+        >>> ember.unique(ember.tensor([3, 1, 3]), return_inverse=True, return_counts=True)
+        (tensor([1, 3]), tensor([1, 0, 1]), tensor([1, 2]))
     """
     data = input.detach().cpu()._data
     res = np.unique(data, return_inverse=return_inverse, return_counts=return_counts,
@@ -2991,7 +5112,23 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
-    """Collapse consecutive repeats."""
+    """Collapse runs of equal consecutive elements into one (like the Unix ``uniq``).
+
+    Args:
+        input (Tensor): the input.
+        return_inverse (bool): also return, for each element, the index of its run.
+            Default: ``False``.
+        return_counts (bool): also return the length of each run. Default: ``False``.
+        dim (int, optional): accepted for torch compatibility; ember works on the flattened
+            tensor.
+
+    Example::
+
+        >>> ember.unique_consecutive(ember.tensor([1, 1, 2, 2, 1]))
+        tensor([1, 2, 1])
+        >>> ember.unique_consecutive(ember.tensor([1, 1, 2]), return_counts=True)
+        (tensor([1, 2]), tensor([2, 1]))
+    """
     data = input.detach().cpu()._data.reshape(-1)
     if data.size == 0:
         keep = np.zeros(0, dtype=bool)
@@ -3010,7 +5147,23 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
 
 
 def bincount(input, weights=None, minlength=0):
-    """Count occurrences of each non-negative integer."""
+    """Count the occurrences of each value in a 1-D tensor of non-negative integers.
+
+    ``out[v]`` is the number of times ``v`` occurs (or the sum of the matching ``weights``).
+    The length is ``max(input) + 1``, at least ``minlength``.
+
+    Args:
+        input (Tensor): 1-D non-negative integers.
+        weights (Tensor, optional): one weight per element of ``input``.
+        minlength (int): the minimum length of the result. Default: 0.
+
+    Example::
+
+        >>> ember.bincount(ember.tensor([0, 2, 2, 3]))
+        tensor([1, 0, 2, 1])
+        >>> ember.bincount(ember.tensor([1, 1]), minlength=4)
+        tensor([0, 2, 0, 0])
+    """
     w = None if weights is None else weights.detach().cpu()._data
     res = np.bincount(input.detach().cpu()._data, w, minlength)
     dt = D.int64 if weights is None else (weights._dtype if weights._dtype.is_floating_point
@@ -3019,7 +5172,22 @@ def bincount(input, weights=None, minlength=0):
 
 
 def histc(input, bins=100, min=0, max=0):  # noqa: A002
-    """Histogram with equal-width bins between ``min`` and ``max`` (data range when equal)."""
+    """A histogram of ``input`` with ``bins`` equal-width bins between ``min`` and ``max``.
+
+    Values outside ``[min, max]`` are ignored. When ``min == max`` (the default 0, 0) the
+    data's own minimum and maximum are used. The result has ``input``'s dtype.
+
+    Args:
+        input (Tensor): the values (floating).
+        bins (int): the number of bins. Default: 100.
+        min (number): the lower end of the range. Default: 0.
+        max (number): the upper end of the range. Default: 0.
+
+    Example::
+
+        >>> ember.histc(ember.tensor([1.0, 2.0, 1.0]), bins=4, min=0, max=3)
+        tensor([0., 2., 1., 0.])
+    """
     data = input.detach().cpu()._data
     lo, hi = min, max
     if lo == hi:
@@ -3032,7 +5200,29 @@ def histc(input, bins=100, min=0, max=0):  # noqa: A002
 
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,
                  sorter=None):
-    """Indices where ``input`` values would be inserted to keep ``sorted_sequence`` sorted."""
+    """The indices at which to insert the values of ``input`` to keep ``sorted_sequence`` sorted.
+
+    For 1-D ``sorted_sequence``: ``left`` gives the first ``i`` with
+    ``sorted_sequence[i] >= v``, ``right`` the first ``i`` with ``sorted_sequence[i] > v``.
+    An N-D ``sorted_sequence`` is searched row by row (its leading dims match ``input``'s).
+
+    Args:
+        sorted_sequence (Tensor): sorted along the last dimension.
+        input (Tensor or number): the values to look up.
+        out_int32 (bool): return int32 instead of int64. Default: ``False``.
+        right (bool): find the rightmost position among equal values. Default: ``False``.
+        side (str, optional): ``'left'`` or ``'right'``; overrides ``right``.
+        sorter (Tensor, optional): accepted for torch compatibility (ember expects
+            ``sorted_sequence`` already sorted).
+
+    Example::
+
+        >>> seq = ember.tensor([1, 3, 5, 7])
+        >>> ember.searchsorted(seq, ember.tensor([3, 6]))
+        tensor([1, 3])
+        >>> ember.searchsorted(seq, ember.tensor([3, 6]), right=True)
+        tensor([2, 3])
+    """
     seq = sorted_sequence.detach().cpu()._data
     vals = input.detach().cpu()._data if isinstance(input, Tensor) else np.asarray(input)
     sd = side or ("right" if right else "left")
@@ -3047,7 +5237,23 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
 
 
 def bucketize(input, boundaries, *, out_int32=False, right=False):
-    """Bucket index of each value given sorted ``boundaries``."""
+    """The index of the bucket (defined by sorted ``boundaries``) that each value falls into.
+
+    ``searchsorted(boundaries, input)`` with the arguments swapped: with ``right=False`` the
+    bucket ``i`` satisfies ``boundaries[i - 1] < v <= boundaries[i]``.
+
+    Args:
+        input (Tensor or number): the values.
+        boundaries (Tensor): 1-D, sorted increasingly.
+        out_int32 (bool): return int32 instead of int64. Default: ``False``.
+        right (bool): use ``boundaries[i - 1] <= v < boundaries[i]`` instead.
+            Default: ``False``.
+
+    Example::
+
+        >>> ember.bucketize(ember.tensor([1, 5, 9]), ember.tensor([2, 4, 6, 8]))
+        tensor([0, 2, 4])
+    """
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
@@ -3055,16 +5261,31 @@ def bucketize(input, boundaries, *, out_int32=False, right=False):
 
 
 def matmul(input, other, *, out=None):
-    """Matrix product with torch's rules for every rank (1-D vectors, batched broadcasting).
+    """Matrix product of two tensors, with torch's rules for every number of dimensions.
+
+    * 1-D @ 1-D: the dot product (a 0-d tensor).
+    * 2-D @ 2-D: the matrix product.
+    * 1-D @ N-D: the vector is treated as a row (a 1 is prepended, then removed).
+    * N-D @ 1-D: the vector is treated as a column (a 1 is appended, then removed).
+    * batched (>= 3-D): a batch of matrix products; the batch dimensions broadcast.
+
+    The ``@`` operator. Operands must have the same dtype (as torch).
 
     Args:
-        input (Tensor): left operand.
-        other (Tensor): right operand.
+        input (Tensor): the left operand.
+        other (Tensor): the right operand.
+        out (Tensor, optional): write the result into this tensor.
 
     Example::
 
-        >>> ember.matmul(ember.ones(2, 3), ember.ones(3)).shape
-        torch.Size([2])
+        >>> a = ember.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> ember.matmul(a, ember.tensor([1.0, 1.0]))
+        tensor([3., 7.])
+        >>> a @ a
+        tensor([[ 7., 10.],
+                [15., 22.]])
+        >>> ember.matmul(ember.ones(5, 2, 3), ember.ones(3, 4)).shape
+        torch.Size([5, 2, 4])
     """
     L.check_matmul(input, other)
     if type(input._data) is not np.ndarray or type(other._data) is not np.ndarray:
@@ -3080,10 +5301,19 @@ def matmul(input, other, *, out=None):
 
 
 def mm(input, mat2, *, out=None):
-    """2-D matrix product.
+    """Matrix product of two 2-D tensors (no broadcasting; see :func:`ember.matmul`).
+
+    ``(n, m) @ (m, p)`` gives ``(n, p)``.
+
+    Args:
+        input (Tensor): the first matrix, ``(n, m)``.
+        mat2 (Tensor): the second matrix, ``(m, p)``.
+        out (Tensor, optional): write the result into this tensor.
 
     Example::
 
+        >>> ember.mm(ember.tensor([[1, 2]]), ember.tensor([[3], [4]]))
+        tensor([[11]])
         >>> ember.mm(ember.ones(2, 3), ember.ones(3, 4)).shape
         torch.Size([2, 4])
     """
@@ -3095,7 +5325,18 @@ def mm(input, mat2, *, out=None):
 
 
 def bmm(input, mat2, *, out=None):
-    """Batched matrix product of (b, n, m) and (b, m, p) tensors."""
+    """Batched matrix product: ``(b, n, m) @ (b, m, p)`` gives ``(b, n, p)`` (no broadcasting).
+
+    Args:
+        input (Tensor): the first batch of matrices, ``(b, n, m)``.
+        mat2 (Tensor): the second batch of matrices, ``(b, m, p)``.
+        out (Tensor, optional): write the result into this tensor.
+
+    Example::
+
+        >>> ember.bmm(ember.ones(10, 2, 3), ember.ones(10, 3, 4)).shape
+        torch.Size([10, 2, 4])
+    """
     if input.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if mat2.ndim != 3:
@@ -3108,12 +5349,30 @@ def bmm(input, mat2, *, out=None):
 
 
 def mv(input, vec):
-    """Matrix-vector product."""
+    """Matrix-vector product: ``(n, m) @ (m,)`` gives ``(n,)``.
+
+    Args:
+        input (Tensor): the matrix, ``(n, m)``.
+        vec (Tensor): the vector, ``(m,)``.
+
+    Example::
+
+        >>> ember.mv(ember.tensor([[1, 2], [3, 4]]), ember.tensor([1, 1]))
+        tensor([3, 7])
+    """
     return matmul(input, vec)
 
 
 def dot(input, other):
-    """Dot product of two 1-D tensors.
+    """The dot product of two 1-D tensors of the same length, as a 0-d tensor.
+
+    ``ember.inner`` and ``ember.vdot`` are aliases in ember (torch's ``inner`` also accepts
+    N-D tensors and ``vdot`` conjugates its first complex argument; ember's only handle the
+    1-D real case).
+
+    Args:
+        input (Tensor): the first vector.
+        other (Tensor): the second vector.
 
     Example::
 
@@ -3130,7 +5389,20 @@ vdot = dot
 
 
 def outer(input, vec2):
-    """Outer product of two 1-D tensors."""
+    """The outer product of two 1-D tensors: ``out[i][j] = input[i] * vec2[j]``.
+
+    ``ember.ger`` is an alias.
+
+    Args:
+        input (Tensor): the first vector, ``(n,)``.
+        vec2 (Tensor): the second vector, ``(m,)``.
+
+    Example::
+
+        >>> ember.outer(ember.tensor([1, 2]), ember.tensor([1, 10, 100]))
+        tensor([[  1,  10, 100],
+                [  2,  20, 200]])
+    """
     return input.unsqueeze(1) * vec2.unsqueeze(0)
 
 
@@ -3138,7 +5410,23 @@ ger = outer
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
-    """``beta * input + alpha * (mat1 @ mat2)``."""
+    """``beta * input + alpha * (mat1 @ mat2)``; ``input`` broadcasts to the product's shape.
+
+    With ``beta=0``, ``input`` is ignored (NaN in it does not propagate).
+
+    Args:
+        input (Tensor): the tensor to add (e.g. a bias row).
+        mat1 (Tensor): the first matrix, ``(n, m)``.
+        mat2 (Tensor): the second matrix, ``(m, p)``.
+        beta (number): the multiplier for ``input``. Default: 1.
+        alpha (number): the multiplier for the product. Default: 1.
+
+    Example::
+
+        >>> ember.addmm(ember.tensor([1.0, 2.0]), ember.ones(2, 3), ember.ones(3, 2))
+        tensor([[4., 5.],
+                [4., 5.]])
+    """
     prod_ = mm(mat1, mat2)
     if alpha != 1:
         prod_ = prod_ * alpha
@@ -3146,17 +5434,59 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):
-    """``beta * input + alpha * (mat @ vec)``."""
+    """``beta * input + alpha * (mat @ vec)``.
+
+    Args:
+        input (Tensor): the vector to add.
+        mat (Tensor): the matrix, ``(n, m)``.
+        vec (Tensor): the vector, ``(m,)``.
+        beta (number): the multiplier for ``input``. Default: 1.
+        alpha (number): the multiplier for the product. Default: 1.
+
+    Example::
+
+        >>> ember.addmv(ember.tensor([1.0, 1.0]), ember.ones(2, 3), ember.ones(3), alpha=2)
+        tensor([7., 7.])
+    """
     return beta * input + alpha * mv(mat, vec)
 
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
-    """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``."""
+    """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])`` (the products are summed over the batch).
+
+    Args:
+        input (Tensor): the matrix to add, broadcastable to ``(n, p)``.
+        batch1 (Tensor): ``(b, n, m)``.
+        batch2 (Tensor): ``(b, m, p)``.
+        beta (number): the multiplier for ``input``. Default: 1.
+        alpha (number): the multiplier for the product. Default: 1.
+
+    Example::
+
+        >>> ember.addbmm(ember.zeros(2, 2), ember.ones(3, 2, 4), ember.ones(3, 4, 2))
+        tensor([[12., 12.],
+                [12., 12.]])
+    """
     return beta * input + alpha * bmm(batch1, batch2).sum(0)
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
-    """``beta * input + alpha * (batch1 @ batch2)`` batched."""
+    """``beta * input + alpha * (batch1 @ batch2)``, batch by batch.
+
+    Args:
+        input (Tensor): the tensor to add, broadcastable to ``(b, n, p)``.
+        batch1 (Tensor): ``(b, n, m)``.
+        batch2 (Tensor): ``(b, m, p)``.
+        beta (number): the multiplier for ``input``. Default: 1.
+        alpha (number): the multiplier for the product. Default: 1.
+
+    Example::
+
+        >>> ember.baddbmm(ember.ones(2, 1, 1), ember.ones(2, 1, 3), ember.ones(2, 3, 1), beta=0.5)
+        tensor([[[3.5000]],
+        <BLANKLINE>
+                [[3.5000]]])
+    """
     prod_ = bmm(batch1, batch2)
     if alpha != 1:
         prod_ = prod_ * alpha
@@ -3164,12 +5494,27 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
 
 
 def einsum(equation, *operands):
-    """Einstein summation, e.g. ``'ij,jk->ik'`` (implicit output allowed).
+    """Einstein summation: multiply and sum operands as described by subscript ``equation``.
+
+    Each operand gets one letter per dimension; letters repeated across operands are
+    multiplied together and letters missing from the output (after ``->``) are summed. Without
+    ``->`` the output holds the letters that appear once, in alphabetical order. ``...``
+    stands for broadcast dimensions.
+
+    Args:
+        equation (str): the subscripts, e.g. ``'ij,jk->ik'``.
+        *operands (Tensor...): the tensors (or one sequence of them).
 
     Example::
 
-        >>> ember.einsum('ij,jk->ik', ember.ones(2, 3), ember.ones(3, 4)).shape
+        >>> a, b = ember.ones(2, 3), ember.ones(3, 4)
+        >>> ember.einsum('ij,jk->ik', a, b).shape
         torch.Size([2, 4])
+        >>> ember.einsum('ii', ember.tensor([[1, 2], [3, 4]]))
+        tensor(5)
+        >>> ember.einsum('i,j->ij', ember.tensor([1, 2]), ember.tensor([3, 4]))
+        tensor([[3, 4],
+                [6, 8]])
     """
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
@@ -3208,7 +5553,11 @@ def _expand_ellipsis(eq, operands):
 
 
 def kron(input, other):
-    """Kronecker product of two tensors.
+    """The Kronecker product of ``input`` and ``other``: every element of ``input`` times the whole of ``other``.
+
+    Args:
+        input (Tensor): the first tensor.
+        other (Tensor): the second tensor.
 
     Example::
 
@@ -3229,7 +5578,20 @@ def kron(input, other):
 
 
 def cross(input, other, dim=None):
-    """Cross product of 3-vectors along ``dim``."""
+    """The cross product of 3-vectors along ``dim``.
+
+    Args:
+        input (Tensor): the first vectors.
+        other (Tensor): the second vectors (same shape).
+        dim (int, optional): the dimension holding the vectors (size 3). Default: the first
+            dimension of size 3 (as torch's deprecated default; ``ember.linalg.cross`` uses
+            -1).
+
+    Example::
+
+        >>> ember.cross(ember.tensor([1, 0, 0]), ember.tensor([0, 1, 0]))
+        tensor([0, 0, 1])
+    """
     d = dim if dim is not None else next(i for i, s in enumerate(input.shape) if s == 3)
     a0, a1, a2 = input.unbind(d)
     b0, b1, b2 = other.unbind(d)
@@ -3237,17 +5599,49 @@ def cross(input, other, dim=None):
 
 
 def linalg_inv(A):
-    """Inverse of square matrices (batched)."""
+    """The inverse of a square matrix, or of each matrix in a batch (see ``ember.linalg.inv``).
+
+    Args:
+        A (Tensor): ``(..., n, n)`` invertible matrices.
+
+    Example::
+
+        >>> ember.linalg_inv(ember.tensor([[2.0, 0.0], [0.0, 4.0]]))
+        tensor([[0.5000, 0.0000],
+                [0.0000, 0.2500]])
+    """
     return L.Inv.apply(A)
 
 
 def linalg_det(A):
-    """Determinant of square matrices (batched)."""
+    """The determinant of a square matrix, or of each matrix in a batch (see ``ember.linalg.det``).
+
+    Args:
+        A (Tensor): ``(..., n, n)`` matrices.
+
+    Example::
+
+        >>> ember.linalg_det(ember.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        tensor(-2.)
+    """
     return L.Det.apply(A)
 
 
 def linalg_solve(A, B, *, left=True):
-    """Solve ``A X = B``; a 1-D ``B`` (or batched vectors) is treated as a vector."""
+    """The solution ``X`` of ``A @ X = B`` (see ``ember.linalg.solve``).
+
+    A 1-D ``B`` (or a batch of vectors of shape ``A.shape[:-1]``) is treated as a vector.
+
+    Args:
+        A (Tensor): ``(..., n, n)`` invertible matrices.
+        B (Tensor): the right-hand side(s), ``(..., n, k)`` or ``(..., n)``.
+        left (bool): solve ``A @ X = B`` (True) or ``X @ A = B`` (False). Default: ``True``.
+
+    Example::
+
+        >>> ember.linalg_solve(ember.tensor([[2.0, 0.0], [0.0, 4.0]]), ember.tensor([2.0, 2.0]))
+        tensor([1.0000, 0.5000])
+    """
     if not left:
         return linalg_solve(A.mT, B.mT).mT
     vec = B.ndim == 1 or (B.ndim == A.ndim - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
@@ -3260,45 +5654,106 @@ def linalg_solve(A, B, *, left=True):
 
 
 def numel(input):
-    """The number of elements of ``input``."""
+    """The number of elements of ``input`` (a Python int).
+
+    Args:
+        input (Tensor): the input.
+
+    Example::
+
+        >>> ember.numel(ember.zeros(2, 3))
+        6
+    """
     return input.numel()
 
 
 def is_tensor(obj):
-    """True if ``obj`` is an ember Tensor.
+    """``True`` if ``obj`` is an ember Tensor (``nn.Parameter`` included).
+
+    Args:
+        obj (object): the object to test.
 
     Example::
 
-        >>> ember.is_tensor(ember.zeros(1))
-        True
+        >>> ember.is_tensor(ember.zeros(1)), ember.is_tensor([1.0])
+        (True, False)
     """
     return isinstance(obj, Tensor)
 
 
 def is_floating_point(input):
-    """True for float16/bfloat16/float32/float64 tensors."""
+    """``True`` if ``input``'s dtype is a floating type (float16, bfloat16, float32, float64).
+
+    Args:
+        input (Tensor): the input.
+
+    Example::
+
+        >>> ember.is_floating_point(ember.tensor([1.0])), ember.is_floating_point(ember.tensor([1]))
+        (True, False)
+    """
     return input._dtype.is_floating_point
 
 
 def is_complex(input):
-    """True for complex tensors."""
+    """``True`` if ``input``'s dtype is complex (complex64 or complex128).
+
+    Args:
+        input (Tensor): the input.
+
+    Example::
+
+        >>> ember.is_complex(ember.tensor([1j])), ember.is_complex(ember.tensor([1.0]))
+        (True, False)
+    """
     return input._dtype.is_complex
 
 
 def is_nonzero(input):
-    """The truth value of a one-element tensor."""
+    """The truth value of a one-element tensor (raises for more or fewer elements).
+
+    Args:
+        input (Tensor): a tensor with exactly one element.
+
+    Example::
+
+        >>> ember.is_nonzero(ember.tensor([0.5])), ember.is_nonzero(ember.tensor(0))
+        (True, False)
+    """
     return builtins.bool(input)
 
 
 def real(input):
-    """The real part (a float tensor)."""
+    """The real part of ``input`` (``input`` itself for real dtypes).
+
+    Also the ``Tensor.real`` property.
+
+    Args:
+        input (Tensor): the input.
+
+    Example::
+
+        >>> ember.real(ember.tensor([1 + 2j, 3 - 1j]))
+        tensor([1., 3.])
+    """
     if not input._dtype.is_complex:
         return input
     return _ComplexPart.apply(input, True)
 
 
 def imag(input):
-    """The imaginary part (a float tensor)."""
+    """The imaginary part of a complex ``input`` (an error for real dtypes, as torch).
+
+    Also the ``Tensor.imag`` property.
+
+    Args:
+        input (Tensor): a complex tensor.
+
+    Example::
+
+        >>> ember.imag(ember.tensor([1 + 2j, 3 - 1j]))
+        tensor([ 2., -1.])
+    """
     if not input._dtype.is_complex:
         raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
     return _ComplexPart.apply(input, False)
@@ -3317,37 +5772,108 @@ class _ComplexPart(E.Function):
 
 
 def conj(input):
-    """Complex conjugate (identity for real tensors)."""
+    """The complex conjugate of ``input`` (``input`` itself for real dtypes).
+
+    Args:
+        input (Tensor): the input.
+
+    Example::
+
+        >>> ember.conj(ember.tensor([1 + 2j]))
+        tensor([1.-2.j])
+    """
     if not input._dtype.is_complex:
         return input
     return wrap(input._data.conj(), input._dtype)
 
 
 def complex(real, imag):  # noqa: A001
-    """A complex tensor from real and imaginary parts."""
+    """A complex tensor ``real + 1j * imag`` from two floating tensors.
+
+    float32 parts give complex64, float64 parts complex128.
+
+    Args:
+        real (Tensor): the real parts.
+        imag (Tensor): the imaginary parts (same dtype).
+
+    Example::
+
+        >>> ember.complex(ember.tensor([1.0, 2.0]), ember.tensor([3.0, 4.0]))
+        tensor([1.+3.j, 2.+4.j])
+    """
     dt = D.complex128 if real._dtype is D.float64 else D.complex64
     return wrap(real._data + 1j * imag._data, dt)
 
 
 def polar(abs, angle):  # noqa: A002
-    """A complex tensor from magnitude and angle."""
+    """A complex tensor from magnitudes and angles: ``abs * (cos(angle) + 1j * sin(angle))``.
+
+    Args:
+        abs (Tensor): the magnitudes.
+        angle (Tensor): the angles, in radians.
+
+    Example::
+
+        >>> ember.polar(ember.tensor([2.0]), ember.tensor([0.0]))
+        tensor([2.+0.j])
+    """
     return complex(abs * cos(angle), abs * sin(angle))
 
 
 def angle(input):
-    """The elementwise angle (argument) in radians."""
+    """The angle (argument) of each element, in radians.
+
+    For real tensors this is 0 for non-negative values and pi for negative ones. Integer
+    inputs give a float result.
+
+    Args:
+        input (Tensor): the input.
+
+    Example::
+
+        >>> ember.angle(ember.tensor([1j, -1 + 0j]))
+        tensor([1.5708, 3.1416])
+    """
     return wrap(get_xp(input._data).angle(input._data), float_dtype_for(input._dtype).to_real()
                 if input._dtype.is_complex else float_dtype_for(input._dtype))
 
 
 def heaviside(input, values):
-    """Heaviside step: 0 for x < 0, ``values`` at 0, 1 for x > 0."""
+    """The Heaviside step function: 0 where ``input < 0``, ``values`` where ``input == 0``, 1 where ``input > 0``.
+
+    Args:
+        input (Tensor): the input.
+        values (Tensor): the value(s) to use where ``input`` is 0 (broadcastable).
+
+    Example::
+
+        >>> ember.heaviside(ember.tensor([-1.5, 0.0, 2.0]), ember.tensor([0.5]))
+        tensor([0.0000, 0.5000, 1.0000])
+    """
     return where(input == 0, values.expand_as(input) if isinstance(values, Tensor) else values,
                  (input > 0).to(input.dtype))
 
 
 def diff(input, n=1, dim=-1, prepend=None, append=None):
-    """Differences of consecutive elements along ``dim``, ``n`` times."""
+    """The ``n``-th forward difference along ``dim``: ``out[i] = input[i + 1] - input[i]``.
+
+    ``prepend``/``append`` are concatenated to ``input`` first. For bool tensors the
+    difference is ``!=`` (XOR).
+
+    Args:
+        input (Tensor): the input.
+        n (int): how many times to take the difference. Default: 1.
+        dim (int): the dimension. Default: -1.
+        prepend (Tensor, optional): values to put before ``input`` along ``dim``.
+        append (Tensor, optional): values to put after ``input`` along ``dim``.
+
+    Example::
+
+        >>> ember.diff(ember.tensor([1, 4, 9, 16]))
+        tensor([3, 5, 7])
+        >>> ember.diff(ember.tensor([1, 4, 9, 16]), n=2)
+        tensor([2, 2])
+    """
     d = _wrap_dim(dim, input.ndim)
     x = input
     if prepend is not None or append is not None:
@@ -3387,12 +5913,43 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
 
 
 def result_type(tensor1, tensor2):
-    """The dtype of an arithmetic op on the two operands (see ``ember.result_type``)."""
+    """The dtype that an arithmetic operation on ``tensor1`` and ``tensor2`` would produce.
+
+    Follows torch's promotion: dimensioned tensors outrank 0-d tensors, which outrank Python
+    numbers, each only within a category (bool < integer < floating < complex).
+
+    Args:
+        tensor1 (Tensor or number): the first operand.
+        tensor2 (Tensor or number): the second operand.
+
+    Example::
+
+        >>> ember.result_type(ember.tensor([1, 2]), 1.0)
+        torch.float32
+        >>> ember.result_type(ember.tensor([1], dtype=ember.uint8), ember.tensor([1], dtype=ember.int8))
+        torch.int16
+    """
     return D.result_type(tensor1, tensor2)
 
 
 def cov(input, *, correction=1, fweights=None, aweights=None):
-    """Covariance matrix of the rows (variables) of ``input``."""
+    """The covariance matrix of the variables in the rows of ``input`` (observations in the columns).
+
+    Args:
+        input (Tensor): ``(variables, observations)``, or a 1-D tensor (one variable).
+        correction (int): the divisor is ``observations - correction``; 1 gives the unbiased
+            estimate. Default: 1.
+        fweights (Tensor, optional): accepted for torch compatibility; ember does not
+            support frequency weights yet.
+        aweights (Tensor, optional): accepted for torch compatibility; ember does not
+            support observation weights yet.
+
+    Example::
+
+        >>> ember.cov(ember.tensor([[0.0, 1.0, 2.0], [2.0, 1.0, 0.0]]))
+        tensor([[ 1., -1.],
+                [-1.,  1.]])
+    """
     x = input if input.ndim == 2 else input.reshape(1, -1)
     n = x.shape[1]
     xm = x - x.mean(1, keepdim=True)
@@ -3401,7 +5958,17 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
 
 
 def corrcoef(input):
-    """Pearson correlation coefficients of the rows of ``input``."""
+    """The Pearson correlation coefficients of the variables in the rows of ``input``.
+
+    Args:
+        input (Tensor): ``(variables, observations)``.
+
+    Example::
+
+        >>> ember.corrcoef(ember.tensor([[0.0, 1.0, 2.0], [2.0, 1.0, 0.0]]))
+        tensor([[ 1., -1.],
+                [-1.,  1.]])
+    """
     c = cov(input)
     if c.ndim == 0:
         return c / c
@@ -3410,7 +5977,20 @@ def corrcoef(input):
 
 
 def block_diag(*tensors):
-    """A block-diagonal matrix from 2-D (or smaller) tensors."""
+    """A block-diagonal matrix with the given tensors on the diagonal.
+
+    0-D and 1-D tensors count as one row. dtypes promote.
+
+    Args:
+        *tensors (Tensor...): the blocks (at most 2-D each).
+
+    Example::
+
+        >>> ember.block_diag(ember.tensor([[1, 2]]), ember.tensor([[3], [4]]))
+        tensor([[1, 2, 0],
+                [0, 0, 3],
+                [0, 0, 4]])
+    """
     mats = [t.reshape(1, -1) if t.ndim < 2 else t for t in tensors]
     rows = _pysum(m.shape[0] for m in mats)
     cols = _pysum(m.shape[1] for m in mats)

@@ -19,10 +19,15 @@ __all__ = ["norm", "vector_norm", "matrix_norm", "inv", "det", "slogdet", "solve
 
 
 def inv(A, *, out=None):
-    """The inverse of square matrices (batched); differentiable.
+    """The inverse of a square matrix, or of each matrix in a batch; differentiable.
+
+    Raises when a matrix is singular. To solve ``A x = b`` prefer :func:`solve` (faster and
+    more accurate than ``inv(A) @ b``).
 
     Args:
-        A (Tensor): (..., n, n) invertible matrices.
+        A (Tensor): square matrices ``(..., n, n)`` (floating or complex).
+        out (Tensor, optional): accepted for torch compatibility; ember returns a new tensor
+            and does not write into it.
 
     Example::
 
@@ -35,23 +40,36 @@ def inv(A, *, out=None):
 
 
 def det(A, *, out=None):
-    """The determinant of square matrices (batched); differentiable.
+    """The determinant of a square matrix, or of each matrix in a batch; differentiable.
+
+    Args:
+        A (Tensor): square matrices ``(..., n, n)`` (floating or complex).
+        out (Tensor, optional): accepted for torch compatibility; ember returns a new tensor
+            and does not write into it.
 
     Example::
 
         >>> ember.linalg.det(ember.tensor([[2.0, 1.0], [1.0, 3.0]]))
         tensor(5.)
+        >>> ember.linalg.det(ember.eye(3).expand(4, 3, 3))
+        tensor([1., 1., 1., 1.])
     """
     _check_square(A, "linalg.det")
     return _det(A)
 
 
 def solve(A, B, *, left=True, out=None):
-    """Solve ``A X = B`` (or ``X A = B`` with ``left=False``); differentiable.
+    """The solution ``X`` of ``A @ X = B`` (or ``X @ A = B`` with ``left=False``); differentiable.
+
+    Batch dimensions broadcast. A ``B`` of shape ``(..., n)`` is treated as a (batch of)
+    vector(s).
 
     Args:
-        A (Tensor): (..., n, n) coefficient matrices.
-        B (Tensor): (..., n, k) right-hand sides, or (..., n) vectors.
+        A (Tensor): square matrices ``(..., n, n)`` (floating or complex).
+        B (Tensor): the right-hand sides, ``(..., n, k)``, or vectors ``(..., n)``.
+        left (bool): solve ``A X = B`` (True) or ``X A = B`` (False). Default: ``True``.
+        out (Tensor, optional): accepted for torch compatibility; ember returns a new tensor
+            and does not write into it.
 
     Example::
 
@@ -74,12 +92,26 @@ def _check_square(A, name):
 
 
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
-    """Matrix norm: 'fro', 'nuc', inf, -inf, 1, -1, 2, -2.
+    """A matrix norm, computed over the two dimensions ``dim`` (batched over the rest).
+
+    ``'fro'``: Frobenius (sqrt of the sum of squares); ``'nuc'``: nuclear (sum of singular
+    values); ``inf``/``-inf``: max/min absolute row sum; ``1``/``-1``: max/min absolute column
+    sum; ``2``/``-2``: largest/smallest singular value.
+
+    Args:
+        A (Tensor): a matrix ``(m, n)`` or a batch of them ``(..., m, n)``.
+        ord (str or number): ``'fro'``, ``'nuc'``, ``inf``, ``-inf``, 1, -1, 2 or -2.
+            Default: ``'fro'``.
+        dim (tuple of 2 ints): the matrix dimensions. Default: ``(-2, -1)``.
+        keepdim (bool): keep the reduced dimensions with size 1. Default: ``False``.
+        dtype (ember.dtype, optional): cast ``A`` to this dtype first.
 
     Example::
 
         >>> ember.linalg.matrix_norm(ember.ones(2, 2))
         tensor(2.)
+        >>> ember.linalg.matrix_norm(ember.tensor([[1.0, -2.0], [3.0, 4.0]]), ord=1)
+        tensor(6.)
     """
     if dtype is not None:
         A = A.to(dtype)
@@ -104,12 +136,26 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
 
 
 def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
-    """Vector norm (1-D input or ``dim`` an int) or matrix norm (2-D / ``dim`` a pair).
+    """A vector or matrix norm, as ``torch.linalg.norm``.
+
+    With ``dim`` an int (or ``A`` 1-D with ``ord`` given, or ``ord`` None) this is
+    :func:`vector_norm` (``ord=None`` means the 2-norm of all elements); with ``dim`` a pair
+    or a 2-D ``A`` and ``ord`` given it is :func:`matrix_norm`.
+
+    Args:
+        A (Tensor): the input (floating or complex).
+        ord (str or number, optional): the order of the norm (see ``vector_norm`` and
+            ``matrix_norm``). Default: None (2-norm / Frobenius).
+        dim (int or tuple of ints, optional): the dimension(s) to reduce. Default: all.
+        keepdim (bool): keep the reduced dimensions with size 1. Default: ``False``.
+        dtype (ember.dtype, optional): cast ``A`` to this dtype first.
 
     Example::
 
         >>> ember.linalg.norm(ember.tensor([3.0, 4.0]))
         tensor(5.)
+        >>> ember.linalg.norm(ember.tensor([[1.0, -2.0], [3.0, 4.0]]), ord=float('inf'))
+        tensor(7.)
     """
     if dim is None and ord is not None and A.ndim == 2:
         return matrix_norm(A, ord, (-2, -1), keepdim, dtype=dtype)
@@ -123,7 +169,20 @@ def _np(A):
 
 
 def slogdet(A):
-    """``(sign, logabsdet)`` of square matrices."""
+    """The sign and the log of the absolute value of the determinant, as a named tuple ``(sign, logabsdet)``.
+
+    More stable than ``det(A).log()`` for large or tiny determinants; ``logabsdet`` is
+    differentiable.
+
+    Args:
+        A (Tensor): square matrices ``(..., n, n)`` (floating or complex).
+
+    Example::
+
+        >>> sign, logabsdet = ember.linalg.slogdet(ember.tensor([[-2.0, 0.0], [0.0, 1.0]]))
+        >>> sign, logabsdet
+        (tensor(-1.), tensor(0.6931))
+    """
     xp = get_xp(A._data)
     s, l = xp.linalg.slogdet(_np(A))
     r = namedtuple("slogdet", ["sign", "logabsdet"])
@@ -132,7 +191,26 @@ def slogdet(A):
 
 
 def svd(A, full_matrices=True, *, driver=None):
-    """``(U, S, Vh)`` with ``A = U diag(S) Vh``."""
+    """The singular value decomposition ``A = U @ diag(S) @ Vh``, as a named tuple ``(U, S, Vh)``.
+
+    ``S`` is real and in descending order. The factors are returned without gradients (no autograd through this decomposition).
+
+    Args:
+        A (Tensor): a matrix ``(m, n)`` or a batch of them ``(..., m, n)``.
+        full_matrices (bool): return full square ``U`` and ``Vh`` (True) or the reduced
+            ones of shapes ``(m, k)`` and ``(k, n)``, ``k = min(m, n)`` (False).
+            Default: ``True``.
+        driver (str, optional): accepted for torch compatibility (CUDA-only in torch).
+
+    Example::
+
+        >>> A = ember.tensor([[3.0, 0.0], [0.0, -2.0]])
+        >>> U, S, Vh = ember.linalg.svd(A)
+        >>> S
+        tensor([3., 2.])
+        >>> ember.allclose(U @ ember.diag(S) @ Vh, A)
+        True
+    """
     xp = get_xp(A._data)
     u, s, vh = xp.linalg.svd(_np(A), full_matrices=full_matrices)
     r = namedtuple("svd", ["U", "S", "Vh"])
@@ -140,13 +218,38 @@ def svd(A, full_matrices=True, *, driver=None):
 
 
 def svdvals(A, *, driver=None):
-    """Singular values, descending."""
+    """The singular values of ``A``, in descending order (real).
+
+    Args:
+        A (Tensor): a matrix ``(m, n)`` or a batch of them ``(..., m, n)``.
+        driver (str, optional): accepted for torch compatibility.
+
+    Example::
+
+        >>> ember.linalg.svdvals(ember.tensor([[3.0, 0.0], [0.0, -2.0]]))
+        tensor([3., 2.])
+    """
     xp = get_xp(A._data)
     return wrap(xp.linalg.svd(_np(A), compute_uv=False), A.dtype.to_real())
 
 
 def qr(A, mode="reduced"):
-    """``(Q, R)`` with ``A = Q R``."""
+    """The QR decomposition ``A = Q @ R`` (``Q`` orthonormal columns, ``R`` upper triangular), as a named tuple.
+
+    The factors are returned without gradients (no autograd through this decomposition).
+
+    Args:
+        A (Tensor): a matrix ``(m, n)`` or a batch of them ``(..., m, n)``.
+        mode (str): ``'reduced'`` (``Q`` is ``(m, k)``) or ``'complete'`` (``Q`` is
+            ``(m, m)``), ``k = min(m, n)``. Default: ``'reduced'``.
+
+    Example::
+
+        >>> A = ember.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+        >>> Q, R = ember.linalg.qr(A)
+        >>> Q.shape, R.shape, ember.allclose(Q @ R, A, atol=1e-5)
+        (torch.Size([3, 2]), torch.Size([2, 2]), True)
+    """
     xp = get_xp(A._data)
     q, r_ = xp.linalg.qr(_np(A), mode="complete" if mode == "complete" else "reduced")
     r = namedtuple("qr", ["Q", "R"])
@@ -154,7 +257,22 @@ def qr(A, mode="reduced"):
 
 
 def eigh(A, UPLO="L"):
-    """Eigenvalues (ascending) and eigenvectors of symmetric/Hermitian matrices."""
+    """Eigenvalues (ascending, real) and eigenvectors (columns) of symmetric / Hermitian matrices.
+
+    Returns a named tuple ``(eigenvalues, eigenvectors)`` with ``A = V diag(w) V^H``; only
+    one triangle of ``A`` is read. The factors are returned without gradients (no autograd through this decomposition).
+
+    Args:
+        A (Tensor): square matrices ``(..., n, n)`` (floating or complex).
+        UPLO (str): use the lower (``'L'``) or upper (``'U'``) triangle of ``A``.
+            Default: ``'L'``.
+
+    Example::
+
+        >>> w, V = ember.linalg.eigh(ember.tensor([[2.0, 1.0], [1.0, 2.0]]))
+        >>> w
+        tensor([1., 3.])
+    """
     xp = get_xp(A._data)
     w, v = xp.linalg.eigh(_np(A), UPLO=UPLO)
     r = namedtuple("eigh", ["eigenvalues", "eigenvectors"])
@@ -162,13 +280,36 @@ def eigh(A, UPLO="L"):
 
 
 def eigvalsh(A, UPLO="L"):
-    """Eigenvalues (ascending) of symmetric/Hermitian matrices."""
+    """The eigenvalues (ascending, real) of symmetric / Hermitian matrices.
+
+    Args:
+        A (Tensor): square matrices ``(..., n, n)`` (floating or complex).
+        UPLO (str): use the lower (``'L'``) or upper (``'U'``) triangle of ``A``.
+            Default: ``'L'``.
+
+    Example::
+
+        >>> ember.linalg.eigvalsh(ember.tensor([[2.0, 1.0], [1.0, 2.0]]))
+        tensor([1., 3.])
+    """
     xp = get_xp(A._data)
     return wrap(xp.linalg.eigvalsh(_np(A), UPLO=UPLO), A.dtype.to_real())
 
 
 def eig(A):
-    """Eigenvalues and eigenvectors of general matrices (complex results)."""
+    """Eigenvalues and eigenvectors of general square matrices, as complex tensors.
+
+    Returns a named tuple ``(eigenvalues, eigenvectors)``; the results are complex even for
+    real input (complex64 for float32, complex128 for float64). The factors are returned without gradients (no autograd through this decomposition).
+
+    Args:
+        A (Tensor): square matrices ``(..., n, n)`` (floating or complex).
+
+    Example::
+
+        >>> ember.linalg.eig(ember.tensor([[2.0, 0.0], [0.0, 3.0]])).eigenvalues
+        tensor([2.+0.j, 3.+0.j])
+    """
     w, v = np.linalg.eig(A.detach().cpu()._data)
     ct = D.complex128 if A.dtype is D.float64 else D.complex64
     r = namedtuple("eig", ["eigenvalues", "eigenvectors"])
@@ -176,12 +317,35 @@ def eig(A):
 
 
 def eigvals(A):
-    """Eigenvalues of general matrices (complex)."""
+    """The eigenvalues of general square matrices, as a complex tensor.
+
+    Args:
+        A (Tensor): square matrices ``(..., n, n)`` (floating or complex).
+
+    Example::
+
+        >>> ember.linalg.eigvals(ember.tensor([[0.0, -1.0], [1.0, 0.0]]))
+        tensor([0.+1.j, 0.-1.j])
+    """
     return eig(A).eigenvalues
 
 
 def cholesky(A, *, upper=False):
-    """The Cholesky factor of symmetric positive-definite matrices."""
+    """The Cholesky factor ``L`` of symmetric (Hermitian) positive-definite matrices: ``A = L @ L^H``.
+
+    Raises torch's error when a matrix is not positive-definite. The factors are returned without gradients (no autograd through this decomposition).
+
+    Args:
+        A (Tensor): square matrices ``(..., n, n)`` (floating or complex).
+        upper (bool): return the upper-triangular factor ``U = L^H`` instead.
+            Default: ``False``.
+
+    Example::
+
+        >>> ember.linalg.cholesky(ember.tensor([[4.0, 2.0], [2.0, 2.0]]))
+        tensor([[2., 0.],
+                [1., 1.]])
+    """
     xp = get_xp(A._data)
     try:
         L = xp.linalg.cholesky(_np(A))
@@ -193,19 +357,63 @@ def cholesky(A, *, upper=False):
 
 
 def pinv(A, *, atol=None, rtol=None, hermitian=False):
-    """Moore-Penrose pseudo-inverse."""
+    """The Moore-Penrose pseudo-inverse of ``A`` (via the SVD).
+
+    Args:
+        A (Tensor): a matrix ``(m, n)`` or a batch of them ``(..., m, n)``.
+        atol (float, optional): accepted for torch compatibility (not used by ember).
+        rtol (float, optional): singular values below ``rtol * max(S)`` are treated as zero.
+            Default: 1e-15.
+        hermitian (bool): accepted for torch compatibility. Default: ``False``.
+
+    Example::
+
+        >>> ember.linalg.pinv(ember.tensor([[2.0, 0.0], [0.0, 0.0]]))
+        tensor([[0.5000, 0.0000],
+                [0.0000, 0.0000]])
+    """
     xp = get_xp(A._data)
     return wrap(xp.linalg.pinv(_np(A), rcond=1e-15 if rtol is None else rtol), A.dtype)
 
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
-    """Numerical rank."""
+    """The numerical rank of ``A`` (the number of singular values above a tolerance), as int64.
+
+    Args:
+        A (Tensor): a matrix ``(m, n)`` or a batch of them ``(..., m, n)``.
+        atol (float, optional): accepted for torch compatibility (ember uses NumPy's default
+            tolerance).
+        rtol (float, optional): accepted for torch compatibility.
+        hermitian (bool): accepted for torch compatibility. Default: ``False``.
+
+    Example::
+
+        >>> ember.linalg.matrix_rank(ember.tensor([[1.0, 2.0], [2.0, 4.0]]))
+        tensor(1)
+    """
     xp = get_xp(A._data)
     return wrap(xp.asarray(xp.linalg.matrix_rank(_np(A))).astype(np.int64), D.int64)
 
 
 def lstsq(A, B, rcond=None, *, driver=None):
-    """Least-squares solution of ``A X = B``."""
+    """The least-squares solution of ``A @ X = B``, as a named tuple ``(solution, residuals, rank, singular_values)``.
+
+    Minimises ``||A X - B||``. Computed on the host with NumPy; not differentiable.
+
+    Args:
+        A (Tensor): the ``(m, n)`` matrix.
+        B (Tensor): the right-hand side(s), ``(m, k)`` or ``(m,)``.
+        rcond (float, optional): singular values below ``rcond * max(S)`` count as zero.
+            Default: machine precision.
+        driver (str, optional): accepted for torch compatibility.
+
+    Example::
+
+        >>> A = ember.tensor([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])
+        >>> ember.linalg.lstsq(A, ember.tensor([[1.0], [2.0], [3.0]])).solution
+        tensor([[1.],
+                [2.]])
+    """
     x, res, rank, sv = np.linalg.lstsq(A.detach().cpu()._data, B.detach().cpu()._data,
                                        rcond=rcond)
     r = namedtuple("lstsq", ["solution", "residuals", "rank", "singular_values"])
@@ -214,7 +422,18 @@ def lstsq(A, B, rcond=None, *, driver=None):
 
 
 def matrix_power(A, n):
-    """``A`` multiplied by itself ``n`` times (negative ``n`` uses the inverse)."""
+    """``A`` multiplied by itself ``n`` times (``n = 0`` gives the identity, negative ``n`` uses the inverse).
+
+    Args:
+        A (Tensor): square matrices ``(..., n, n)`` (floating or complex).
+        n (int): the exponent.
+
+    Example::
+
+        >>> ember.linalg.matrix_power(ember.tensor([[1.0, 1.0], [0.0, 1.0]]), 3)
+        tensor([[1., 3.],
+                [0., 1.]])
+    """
     if n < 0:
         A, n = inv(A), -n
     from .functions import eye
@@ -225,13 +444,36 @@ def matrix_power(A, n):
 
 
 def cross(input, other, *, dim=-1):
-    """Cross product along ``dim`` (default last)."""
+    """The cross product of 3-vectors along ``dim`` (the last dimension by default).
+
+    Args:
+        input (Tensor): the first vectors (size 3 in ``dim``).
+        other (Tensor): the second vectors (same shape).
+        dim (int): the dimension holding the vectors. Default: -1.
+
+    Example::
+
+        >>> ember.linalg.cross(ember.tensor([[1.0, 0.0, 0.0]]), ember.tensor([[0.0, 1.0, 0.0]]))
+        tensor([[0., 0., 1.]])
+    """
     from .functions import cross as _cross
     return _cross(input, other, dim)
 
 
 def multi_dot(tensors):
-    """Product of a chain of matrices."""
+    """The product of a chain of matrices ``tensors[0] @ tensors[1] @ ...``.
+
+    ember multiplies from left to right (torch picks the cheapest order; the result is the
+    same up to rounding).
+
+    Args:
+        tensors (sequence of Tensor): the matrices (the first and last may be 1-D).
+
+    Example::
+
+        >>> ember.linalg.multi_dot([ember.ones(2, 3), ember.ones(3, 4), ember.ones(4)])
+        tensor([12., 12.])
+    """
     out = tensors[0]
     for t in tensors[1:]:
         out = matmul(out, t)
@@ -239,11 +481,34 @@ def multi_dot(tensors):
 
 
 def vecdot(x, y, *, dim=-1):
-    """Dot product along ``dim``."""
+    """The dot product of vectors along ``dim``: ``sum(x.conj() * y, dim)`` (broadcasting).
+
+    Args:
+        x (Tensor): the first vectors (conjugated when complex).
+        y (Tensor): the second vectors.
+        dim (int): the dimension holding the vectors. Default: -1.
+
+    Example::
+
+        >>> ember.linalg.vecdot(ember.tensor([[1.0, 2.0], [3.0, 4.0]]), ember.tensor([1.0, 1.0]))
+        tensor([3., 7.])
+    """
     return (x.conj() * y).sum(dim)
 
 
 def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
-    """Diagonals of the matrices in ``A``."""
+    """The diagonals of the matrices in ``A`` (over the last two dimensions by default).
+
+    Args:
+        A (Tensor): a matrix or a batch of matrices.
+        offset (int): which diagonal: 0 the main one, > 0 above it, < 0 below it. Default: 0.
+        dim1 (int): the first matrix dimension. Default: -2.
+        dim2 (int): the second matrix dimension. Default: -1.
+
+    Example::
+
+        >>> ember.linalg.diagonal(ember.tensor([[1, 2], [3, 4]]))
+        tensor([1, 4])
+    """
     from .functions import diagonal as _diag
     return _diag(A, offset, dim1, dim2)

@@ -17,7 +17,8 @@ MODULES = ["ember.functions", "ember._dtype", "ember._device", "ember._tensor", 
            "ember.nn.modules.batchnorm", "ember.nn.modules.rnn", "ember.optim.optimizer",
            "ember.optim.sgd", "ember.optim.adam", "ember.optim.lr_scheduler",
            "ember.utils.data.dataset", "ember.utils.data.dataloader",
-           "ember.vision.transforms.transforms", "ember.serialization"]
+           "ember.vision.transforms.transforms", "ember.serialization", "ember.accelerator",
+           "ember.compat", "ember.runner", "ember.autograd.engine"]
 
 
 @pytest.mark.parametrize("name", MODULES)

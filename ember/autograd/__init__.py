@@ -48,16 +48,25 @@ def _tensors(x):
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
              grad_variables=None, inputs=None):
-    """Accumulate gradients of ``tensors`` into the ``.grad`` of graph leaves.
+    """Compute the gradients of ``tensors`` and accumulate them into the ``.grad`` of the graph leaves.
+
+    ``ember.autograd.backward(loss)`` is ``loss.backward()``. Gradients *accumulate*: call
+    ``optimizer.zero_grad()`` (or set ``.grad = None``) between steps. The graph is freed
+    afterwards unless ``retain_graph=True``; a second backward through it raises.
 
     Args:
-        tensors (Tensor or sequence): outputs to differentiate.
-        grad_tensors (Tensor or sequence, optional): gradients w.r.t. each output (may be
-            omitted for scalars).
-        retain_graph (bool, optional): keep the graph for another backward (default:
-            ``create_graph``).
-        create_graph (bool): record the backward pass, for higher-order derivatives.
-        inputs (sequence of Tensor, optional): accumulate only into these.
+        tensors (Tensor or sequence of Tensor): the outputs to differentiate.
+        grad_tensors (Tensor or sequence, optional): the gradient with respect to each
+            output (the "vector" of the vector-Jacobian product); may be omitted for
+            one-element outputs (it is then 1).
+        retain_graph (bool, optional): keep the graph for another backward.
+            Default: ``create_graph``.
+        create_graph (bool): record the backward pass, so the gradients themselves can be
+            differentiated (higher-order derivatives). Default: ``False``.
+        grad_variables (sequence, optional): the deprecated name of ``grad_tensors``
+            (ignored by ember).
+        inputs (Tensor or sequence of Tensor, optional): accumulate only into these tensors'
+            ``.grad``; other leaves are left alone.
 
     Example::
 
@@ -65,6 +74,10 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
         >>> ember.autograd.backward(x * x)
         >>> x.grad
         tensor(6.)
+        >>> y = ember.tensor([1.0, 2.0], requires_grad=True)
+        >>> ember.autograd.backward(y * 3, grad_tensors=ember.tensor([1.0, 0.5]))
+        >>> y.grad
+        tensor([3.0000, 1.5000])
     """
     tensors = _tensors(tensors)
     if grad_tensors is None:
@@ -88,22 +101,35 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
-    """The gradients of ``outputs`` w.r.t. ``inputs``, returned (not accumulated in ``.grad``).
+    """The gradients of ``outputs`` with respect to ``inputs``, returned (``.grad`` is not touched).
+
+    Returns a tuple with one gradient per input. With ``create_graph=True`` the gradients
+    are themselves differentiable (e.g. for gradient penalties or Hessian-vector products).
 
     Args:
-        outputs (Tensor or sequence): outputs to differentiate.
-        inputs (Tensor or sequence): what to differentiate with respect to.
-        grad_outputs (sequence, optional): gradients w.r.t. each output.
-        retain_graph (bool, optional): keep the graph (default: ``create_graph``).
-        create_graph (bool): make the result differentiable (higher-order derivatives).
-        allow_unused (bool): return None for inputs the outputs don't depend on instead of
-            raising.
+        outputs (Tensor or sequence of Tensor): the outputs to differentiate.
+        inputs (Tensor or sequence of Tensor): the tensors to differentiate with respect to.
+        grad_outputs (Tensor or sequence, optional): the gradient with respect to each
+            output; may be omitted for one-element outputs.
+        retain_graph (bool, optional): keep the graph for another backward.
+            Default: ``create_graph``.
+        create_graph (bool): record the backward pass (higher-order derivatives).
+            Default: ``False``.
+        only_inputs (bool): deprecated and ignored, as in torch. Default: ``True``.
+        allow_unused (bool, optional): return None for inputs the outputs do not depend on,
+            instead of raising. Default: ``materialize_grads``.
+        is_grads_batched (bool): accepted for torch compatibility (batched grad_outputs are
+            not supported). Default: ``False``.
         materialize_grads (bool): return zeros instead of None for unused inputs.
+            Default: ``False``.
 
     Example::
 
         >>> x = ember.tensor(2.0, requires_grad=True)
         >>> ember.autograd.grad(x ** 3, x)
+        (tensor(12.),)
+        >>> g, = ember.autograd.grad(x ** 3, x, create_graph=True)
+        >>> ember.autograd.grad(g, x)
         (tensor(12.),)
     """
     outputs = _tensors(outputs)
@@ -141,7 +167,21 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
 
 def Variable(data, requires_grad=False, volatile=False):
-    """Deprecated: returns ``data`` (with ``requires_grad`` set), as torch does."""
+    """Deprecated: returns ``data`` itself (with ``requires_grad`` set), as torch does since 0.4.
+
+    Tensors and Variables are one type; just use tensors.
+
+    Args:
+        data (Tensor): the tensor.
+        requires_grad (bool): set ``data.requires_grad``. Default: ``False``.
+        volatile (bool): removed in torch; warns and has no effect. Default: ``False``.
+
+    Example::
+
+        >>> x = ember.autograd.Variable(ember.ones(2), requires_grad=True)
+        >>> x.requires_grad, type(x).__name__
+        (True, 'Tensor')
+    """
     import warnings
     if volatile:
         warnings.warn("volatile was removed and now has no effect. Use `with torch.no_grad():` "

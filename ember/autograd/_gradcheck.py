@@ -9,7 +9,16 @@ __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
 
 
 class GradcheckError(RuntimeError):
-    """Raised by gradcheck when analytical and numerical gradients disagree."""
+    """Raised by ``gradcheck`` when analytical and numerical gradients disagree.
+
+    Args:
+        *args: the message, as for any exception.
+
+    Example::
+
+        >>> issubclass(GradcheckError, RuntimeError)
+        True
+    """
 
 
 def _as_tuple(x):
@@ -75,15 +84,29 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
               nondet_tol=0.0, check_undefined_grad=True, check_grad_dtypes=False,
               check_batched_grad=False, check_batched_forward_grad=False,
               check_forward_ad=False, check_backward_ad=True, fast_mode=False, masked=None):
-    """Check autograd gradients of ``func`` against central finite differences.
+    """Check the gradients autograd computes for ``func`` against central finite differences.
+
+    Use float64 inputs (float32 is too imprecise for the finite differences). Returns True
+    when every Jacobian matches within ``atol + rtol * |numerical|``.
 
     Args:
         func (callable): takes tensors, returns a tensor or tuple of tensors.
-        inputs (Tensor or tuple): inputs; those with ``requires_grad=True`` are checked.
-        eps (float): finite-difference step.
-        atol (float): absolute tolerance.
-        rtol (float): relative tolerance.
-        raise_exception (bool): raise ``GradcheckError`` on mismatch instead of returning False.
+        inputs (Tensor or tuple): the inputs; those with ``requires_grad=True`` are checked.
+        eps (float): the finite-difference step. Default: 1e-06.
+        atol (float): the absolute tolerance. Default: 1e-05.
+        rtol (float): the relative tolerance. Default: 0.001.
+        raise_exception (bool): raise ``GradcheckError`` on a mismatch instead of returning
+            False. Default: ``True``.
+        nondet_tol (float): accepted for torch compatibility (ember's ops are
+            deterministic).
+        check_undefined_grad (bool): accepted for torch compatibility.
+        check_grad_dtypes (bool): accepted for torch compatibility.
+        check_batched_grad (bool): accepted for torch compatibility (not checked).
+        check_batched_forward_grad (bool): accepted for torch compatibility (not checked).
+        check_forward_ad (bool): accepted for torch compatibility (ember has no forward AD).
+        check_backward_ad (bool): accepted for torch compatibility (always checked).
+        fast_mode (bool): accepted for torch compatibility (the full Jacobian is compared).
+        masked (bool, optional): accepted for torch compatibility.
 
     Example::
 
@@ -115,12 +138,20 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
 
 def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
                   gen_non_contig_grad_outputs=False, raise_exception=True, **kwargs):
-    """Check second derivatives: gradcheck applied to the gradient of ``func``.
+    """Check second derivatives: ``gradcheck`` applied to the gradient of ``func``.
 
     Args:
         func (callable): takes tensors, returns a tensor or tuple of tensors.
         inputs (Tensor or tuple): inputs requiring grad (float64).
-        grad_outputs (tuple, optional): cotangents for the outputs (random when None).
+        grad_outputs (tuple, optional): the vectors for the outputs' gradients (random when
+            None).
+        eps (float): the finite-difference step. Default: 1e-06.
+        atol (float): the absolute tolerance. Default: 1e-05.
+        rtol (float): the relative tolerance. Default: 0.001.
+        gen_non_contig_grad_outputs (bool): accepted for torch compatibility.
+        raise_exception (bool): raise ``GradcheckError`` on a mismatch instead of returning
+            False. Default: ``True``.
+        **kwargs: further ``gradcheck`` options, accepted for torch compatibility.
 
     Example::
 

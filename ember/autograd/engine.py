@@ -18,7 +18,22 @@ __all__ = ["run_backward", "sum_to"]
 
 
 def sum_to(grad, shape):
-    """Sum ``grad`` (a Tensor) down to ``shape``, undoing broadcasting."""
+    """Sum ``grad`` down to ``shape``, undoing broadcasting: the one place gradients are un-broadcast.
+
+    Leading dimensions that broadcasting added are summed away; dimensions that were 1 in
+    ``shape`` are summed with ``keepdim``.
+
+    Args:
+        grad (Tensor): the gradient, of the broadcast shape.
+        shape (tuple of int): the shape of the input the gradient belongs to.
+
+    Example::
+
+        >>> sum_to(ember.ones(2, 3), (1, 3))
+        tensor([[2., 2., 2.]])
+        >>> sum_to(ember.ones(2, 3), ())
+        tensor(6.)
+    """
     gshape = grad.shape
     if tuple(gshape) == tuple(shape):
         return grad
@@ -74,11 +89,30 @@ def _leads_to(nodes, targets):
 
 def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, inputs=None,
                  capture=False, allow_unused=False):
-    """Backpropagate ``grad_tensors`` from ``tensors``.
+    """Backpropagate ``grad_tensors`` from ``tensors`` through the graph (the engine behind ``backward``/``grad``).
 
-    With ``capture=False`` gradients accumulate into the ``.grad`` of leaves (only those in
-    ``inputs`` when it is given). With ``capture=True`` the gradients w.r.t. ``inputs`` are
-    returned instead (``autograd.grad``) and nothing is accumulated.
+    An iterative walk in dependency order (no recursion). With ``capture=False`` gradients
+    accumulate into the ``.grad`` of leaves (only those in ``inputs`` when it is given). With
+    ``capture=True`` the gradients w.r.t. ``inputs`` are returned instead (``autograd.grad``)
+    and nothing is accumulated. Users call ``Tensor.backward`` or ``ember.autograd.grad``.
+
+    Args:
+        tensors (sequence of Tensor): the roots.
+        grad_tensors (sequence of Tensor): the gradient of each root.
+        retain_graph (bool): keep saved tensors for another backward. Default: ``False``.
+        create_graph (bool): record the backward computation. Default: ``False``.
+        inputs (sequence of Tensor, optional): where to accumulate or capture.
+        capture (bool): return the gradients of ``inputs`` instead of accumulating.
+            Default: ``False``.
+        allow_unused (bool): with ``capture``, give None for unreachable inputs instead of
+            raising. Default: ``False``.
+
+    Example::
+
+        >>> x = ember.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = (x * x).sum()
+        >>> run_backward([y], [ember.tensor(1.0)], inputs=[x], capture=True)
+        (tensor([2., 4.]),)
     """
     from .._tensor import Tensor
 

@@ -22,11 +22,27 @@ _FREED_MSG = (
 
 
 class Node:
-    """A node of the autograd graph (what ``tensor.grad_fn`` returns).
+    """A node of the autograd graph: what ``tensor.grad_fn`` returns (e.g. ``MulBackward0``).
+
+    Each node holds what its op saved for backward and the edges to the nodes of its inputs;
+    ``next_functions`` walks the graph towards the leaves (``AccumulateGrad`` nodes). Nodes
+    are made by ``Function.apply``; users do not construct them.
+
+    Args:
+        (none)
 
     Attributes:
         next_functions: tuple of ``(node, output_nr)`` pairs, one per input of the op
             (``(None, 0)`` for inputs that need no gradient).
+
+    Example::
+
+        >>> x = ember.ones(2, requires_grad=True)
+        >>> y = (x * 2).sum()
+        >>> y.grad_fn.name()
+        'SumBackward0'
+        >>> y.grad_fn.next_functions[0][0].name()
+        'MulBackward0'
     """
     __slots__ = ("_edges", "_tensor_args", "_saved", "_saved_versions", "needs_input_grad", "_in_meta",
                  "_out_meta", "_non_diff", "_materialize", "_hooks", "_pre_hooks",
@@ -38,30 +54,74 @@ class Node:
     _qualified = None
 
     def name(self):
-        """The node's name, e.g. ``'MulBackward0'``."""
+        """The node's name, e.g. ``'MulBackward0'``.
+
+        Example::
+
+            >>> (ember.ones(1, requires_grad=True) * 2).grad_fn.name()
+            'MulBackward0'
+        """
         return self._qualified or type(self).__name__
 
     @property
     def next_functions(self):
-        """One ``(node, output_nr)`` per tensor input (``(None, 0)`` if it needs no grad)."""
+        """One ``(node, output_nr)`` pair per tensor input of the op (``(None, 0)`` if it needs no grad).
+
+        Example::
+
+            >>> x = ember.ones(1, requires_grad=True)
+            >>> (x * 2).grad_fn.next_functions[0][0].name()
+            'torch::autograd::AccumulateGrad'
+        """
         return tuple((None, 0) if e is None else e
                      for e, is_t in zip(self._edges, self._tensor_args) if is_t)
 
     @property
     def metadata(self):
+        """A dict for user annotations on this node (empty at first).
+
+        Example::
+
+            >>> (ember.ones(1, requires_grad=True) * 2).grad_fn.metadata
+            {}
+        """
         return self.__dict__.setdefault("_metadata", {})
 
     def register_hook(self, fn):
         """Register ``fn(grad_inputs, grad_outputs)`` to run after this node's backward.
 
-        It may return new grad_inputs. Returns a handle with ``remove()``.
+        The hook may return a tuple of new ``grad_inputs`` to use instead. Returns a handle whose
+        ``remove()`` unregisters the hook.
+
+        Args:
+            fn (callable): the hook.
+
+        Example::
+
+            >>> x = ember.ones(2, requires_grad=True)
+            >>> y = (x * 3).sum()
+            >>> h = y.grad_fn.register_hook(lambda gi, go: None)
+            >>> y.backward(); h.remove(); x.grad
+            tensor([3., 3.])
         """
         if self._hooks is None:
             self._hooks = {}
         return _Handle(self._hooks, fn)
 
     def register_prehook(self, fn):
-        """Register ``fn(grad_outputs)`` to run before this node's backward."""
+        """Register ``fn(grad_outputs)`` to run before this node's backward (it may return new ones).
+
+        Args:
+            fn (callable): the hook.
+
+        Example::
+
+            >>> x = ember.ones(2, requires_grad=True)
+            >>> y = (x * 3).sum()
+            >>> h = y.grad_fn.register_prehook(lambda go: (go[0] * 2,))
+            >>> y.backward(); x.grad
+            tensor([6., 6.])
+        """
         if self._pre_hooks is None:
             self._pre_hooks = {}
         return _Handle(self._pre_hooks, fn)
@@ -110,21 +170,73 @@ class _Handle:
 
 
 class FunctionCtx(Node):
-    """The ``ctx`` object passed to ``forward`` and ``backward`` of a Function."""
+    """The ``ctx`` object passed to ``forward`` and ``backward`` of an ``ember.autograd.Function``.
+
+    Use it to save tensors for backward (``ctx.save_for_backward``), to stash other Python
+    values as attributes (``ctx.dim = dim``), and to read ``ctx.needs_input_grad`` in
+    backward. After ``apply`` it is also the graph node (the outputs' ``grad_fn``).
+
+    Args:
+        (none)
+
+    Example::
+
+        >>> class Scale(ember.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x, k):
+        ...         ctx.k = k
+        ...         return x * k
+        ...     @staticmethod
+        ...     def backward(ctx, g):
+        ...         return g * ctx.k, None
+        >>> x = ember.ones(2, requires_grad=True)
+        >>> Scale.apply(x, 3.0).sum().backward(); x.grad
+        tensor([3., 3.])
+    """
     __slots__ = ()
 
     def save_for_backward(self, *tensors):
         """Save tensors (or None) for backward; read them back from ``ctx.saved_tensors``.
 
-        Saved tensors are checked against in-place modification and freed after backward
+        Only for tensors (inputs or outputs of forward); store other values as attributes of
+        ``ctx``. Saved tensors are checked against in-place modification and freed after backward
         (unless ``retain_graph=True``).
+
+        Args:
+            *tensors (Tensor or None): the tensors to save.
+
+        Example::
+
+            >>> class Square(ember.autograd.Function):
+            ...     @staticmethod
+            ...     def forward(ctx, x):
+            ...         ctx.save_for_backward(x)
+            ...         return x * x
+            ...     @staticmethod
+            ...     def backward(ctx, g):
+            ...         x, = ctx.saved_tensors
+            ...         return 2 * x * g
+            >>> x = ember.tensor([3.0], requires_grad=True)
+            >>> Square.apply(x).backward(); x.grad
+            tensor([6.])
         """
         self._saved = tensors
         self._saved_versions = tuple(None if t is None else t._version_box[0] for t in tensors)
 
     @property
     def saved_tensors(self):
-        """The tensors given to ``save_for_backward``."""
+        """The tensors given to ``save_for_backward``, as a tuple.
+
+        Raises torch's errors when the graph was already freed or a saved tensor was modified in
+        place since it was saved.
+
+        Example::
+
+            >>> x = ember.ones(2, requires_grad=True)
+            >>> y = x.exp()
+            >>> isinstance(y.grad_fn.saved_tensors, tuple)
+            True
+        """
         if self._freed:
             raise RuntimeError(_FREED_MSG)
         saved = self._saved
@@ -143,15 +255,73 @@ class FunctionCtx(Node):
     saved_variables = saved_tensors
 
     def mark_non_differentiable(self, *tensors):
-        """Mark outputs that are not differentiable (e.g. indices); they get no grad_fn."""
+        """Mark outputs that are not differentiable (e.g. indices); they get no ``grad_fn``.
+
+        Args:
+            *tensors (Tensor): outputs of ``forward``.
+
+        Example::
+
+            >>> class ArgMax(ember.autograd.Function):
+            ...     @staticmethod
+            ...     def forward(ctx, x):
+            ...         i = x.argmax()
+            ...         ctx.mark_non_differentiable(i)
+            ...         return x.max(), i
+            ...     @staticmethod
+            ...     def backward(ctx, g, gi):
+            ...         return None
+            >>> v, i = ArgMax.apply(ember.tensor([1.0, 3.0], requires_grad=True))
+            >>> v.requires_grad, i.requires_grad
+            (True, False)
+        """
         self._non_diff = set(map(id, tensors))
 
     def mark_dirty(self, *tensors):
-        """Accepted for torch compatibility: tensors modified in place by forward."""
+        """Declare inputs that ``forward`` modified in place (accepted for torch compatibility).
+
+        Args:
+            *tensors (Tensor): the inputs modified in place.
+
+        Example::
+
+            >>> class AddOne_(ember.autograd.Function):
+            ...     @staticmethod
+            ...     def forward(ctx, x):
+            ...         ctx.mark_dirty(x)
+            ...         return x.add_(1)
+            ...     @staticmethod
+            ...     def backward(ctx, g):
+            ...         return g
+            >>> AddOne_.apply(ember.zeros(2))
+            tensor([1., 1.])
+        """
         self.__dict__["_dirty"] = tensors
 
     def set_materialize_grads(self, value):
-        """When False, backward receives None (not zeros) for outputs without a gradient."""
+        """Choose how backward receives the gradients of outputs that got none.
+
+        By default (``True``) such gradients arrive as zero tensors; with ``False`` they arrive as
+        None, which saves work when backward can skip them.
+
+        Args:
+            value (bool): whether to materialise missing gradients as zeros.
+
+        Example::
+
+            >>> class Two(ember.autograd.Function):
+            ...     @staticmethod
+            ...     def forward(ctx, x):
+            ...         ctx.set_materialize_grads(False)
+            ...         return x * 1, x * 2
+            ...     @staticmethod
+            ...     def backward(ctx, g1, g2):
+            ...         return g1 if g2 is None else g1 + 2 * g2
+            >>> x = ember.ones(1, requires_grad=True)
+            >>> a, b = Two.apply(x)
+            >>> a.sum().backward(); x.grad
+            tensor([1.])
+        """
         self._materialize = value
 
 
@@ -170,11 +340,16 @@ def _make_node_class(fn_cls):
 
 
 class Function:
-    """Base class for differentiable operations with custom forward and backward.
+    """Base class for differentiable operations with a custom forward and backward.
 
     Subclass it and write two static methods. ``forward(ctx, *args)`` computes the outputs
-    (gradient recording is off inside); ``backward(ctx, *grad_outputs)`` returns one gradient
-    (or None) per input of ``forward``. Call the op with ``MyFn.apply(*args)``.
+    (gradient recording is off inside); ``backward(ctx, *grad_outputs)`` receives one
+    gradient per output and returns one gradient (or None) per input of ``forward``. Call the
+    op with ``MyFn.apply(*args)`` (never ``MyFn()(...)``). Every built-in ember op uses this
+    same mechanism. Non-tensor arguments get None as their gradient.
+
+    Args:
+        (none; subclasses are not instantiated: call ``apply``)
 
     Example::
 
@@ -209,11 +384,55 @@ class Function:
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
+        """Compute the op's outputs; override it as a ``@staticmethod`` taking ``ctx`` first.
+
+        Args:
+            ctx (FunctionCtx): the context, for ``save_for_backward`` and attributes.
+            *args: the arguments given to ``apply``.
+            **kwargs: keyword arguments given to ``apply``.
+
+        Example::
+
+            >>> class Double(ember.autograd.Function):
+            ...     @staticmethod
+            ...     def forward(ctx, x):
+            ...         return x * 2
+            ...     @staticmethod
+            ...     def backward(ctx, g):
+            ...         return g * 2
+            >>> Double.apply(ember.ones(2))
+            tensor([2., 2.])
+        """
         raise NotImplementedError("You must implement the forward function for custom "
                                   "autograd.Function.")
 
     @staticmethod
     def backward(ctx, *grad_outputs):
+        """Compute the gradients of the inputs from those of the outputs; override as a ``@staticmethod``.
+
+        Return one value per input of ``forward`` (None for inputs without a gradient). Written
+        with ember tensor ops, so it can itself be differentiated (``create_graph=True``).
+        ``vjp`` is an alias.
+
+        Args:
+            ctx (FunctionCtx): the context given to ``forward``.
+            *grad_outputs (Tensor): the gradient with respect to each output.
+
+        Example::
+
+            >>> class Cube(ember.autograd.Function):
+            ...     @staticmethod
+            ...     def forward(ctx, x):
+            ...         ctx.save_for_backward(x)
+            ...         return x ** 3
+            ...     @staticmethod
+            ...     def backward(ctx, g):
+            ...         x, = ctx.saved_tensors
+            ...         return 3 * x ** 2 * g
+            >>> x = ember.tensor([2.0], requires_grad=True)
+            >>> Cube.apply(x).backward(); x.grad
+            tensor([12.])
+        """
         raise NotImplementedError("You must implement either the backward or vjp method for your "
                                   "custom autograd.Function to use it with backward mode AD.")
 
@@ -221,7 +440,27 @@ class Function:
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        """Run the op: forward now, and record the graph node when an input requires grad."""
+        """Run the op: call ``forward`` now and, when an input requires grad, record the graph node.
+
+        Args:
+            *args: the arguments of ``forward`` (after ``ctx``).
+            **kwargs: keyword arguments of ``forward``.
+
+        Returns:
+            The outputs of ``forward``; floating outputs get ``grad_fn`` set when recording.
+
+        Example::
+
+            >>> class Neg(ember.autograd.Function):
+            ...     @staticmethod
+            ...     def forward(ctx, x):
+            ...         return -x
+            ...     @staticmethod
+            ...     def backward(ctx, g):
+            ...         return -g
+            >>> Neg.apply(ember.ones(1, requires_grad=True))
+            tensor([-1.], grad_fn=<NegBackward...>)
+        """
         ctx = cls._backward_cls()
         ctx._saved = None
         ctx._non_diff = None
@@ -305,15 +544,27 @@ def _attach(ctx, args, needs, out):
 
 
 def once_differentiable(fn):
-    """Decorator for ``backward``: runs it without recording, so it can't be differentiated again.
+    """Decorator for ``backward``: run it without recording, so it cannot be differentiated again.
+
+    Use it when backward is written with non-differentiable code (e.g. NumPy); a double
+    backward through it then sees no graph.
+
+    Args:
+        fn (callable): the ``backward`` static method.
 
     Example::
 
         >>> class MyFn(ember.autograd.Function):
         ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         return x * 2
+        ...     @staticmethod
         ...     @ember.autograd.function.once_differentiable
         ...     def backward(ctx, g):
-        ...         return g
+        ...         return g * 2
+        >>> x = ember.ones(1, requires_grad=True)
+        >>> MyFn.apply(x).backward(); x.grad
+        tensor([2.])
     """
     @functools.wraps(fn)
     def wrapper(ctx, *args):

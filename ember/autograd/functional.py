@@ -19,13 +19,21 @@ def _prep(inputs):
 
 
 def vjp(func, inputs, v=None, create_graph=False, strict=False):
-    """``(func(inputs), v^T J)``: a vector-Jacobian product.
+    """The vector-Jacobian product ``v^T J`` of ``func`` at ``inputs``, with ``func(inputs)``.
+
+    One backward pass; ``v`` has the shape of the output(s). Returns
+    ``(func(inputs), vjp)``, the vjp shaped like ``inputs``.
 
     Args:
-        func (callable): function of tensors.
-        inputs (Tensor or tuple): where to evaluate.
-        v (Tensor or tuple, optional): cotangent (may be omitted for scalar outputs).
-        create_graph (bool): make the result differentiable.
+        func (callable): a function taking tensors (one per input) and returning a tensor or
+            a tuple of tensors.
+        inputs (Tensor or tuple of Tensor): the point at which to evaluate.
+        v (Tensor or tuple of Tensor, optional): the vector, shaped like the output(s); may be
+            omitted when the output has one element.
+        create_graph (bool): make the result differentiable (for higher derivatives).
+            Default: ``False``.
+        strict (bool): accepted for torch compatibility (ember does not check that outputs
+            depend on the inputs; independent parts are zero). Default: ``False``.
 
     Example::
 
@@ -49,7 +57,21 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
 
 
 def jvp(func, inputs, v=None, create_graph=False, strict=False):
-    """``(func(inputs), J v)``: a Jacobian-vector product (via two vjps).
+    """The Jacobian-vector product ``J v`` of ``func`` at ``inputs``, with ``func(inputs)``.
+
+    Computed with two reverse-mode passes (the double-vjp trick). ``v`` has the shape of the
+    inputs; the result has the shape of the output(s). Returns ``(func(inputs), jvp)``.
+
+    Args:
+        func (callable): a function taking tensors (one per input) and returning a tensor or
+            a tuple of tensors.
+        inputs (Tensor or tuple of Tensor): the point at which to evaluate.
+        v (Tensor or tuple of Tensor, optional): the vector, shaped like the inputs.
+            Default: ones.
+        create_graph (bool): make the result differentiable (for higher derivatives).
+            Default: ``False``.
+        strict (bool): accepted for torch compatibility (ember does not check that outputs
+            depend on the inputs; independent parts are zero). Default: ``False``.
 
     Example::
 
@@ -81,7 +103,20 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
 
 def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
              strategy="reverse-mode"):
-    """The Jacobian of ``func`` at ``inputs`` (shape ``out.shape + in.shape``).
+    """The Jacobian of ``func`` at ``inputs``, of shape ``output.shape + input.shape``.
+
+    Built row by row with reverse-mode passes. With several inputs (or outputs) the result is
+    a tuple (of tuples) of Jacobians, one per (output, input) pair.
+
+    Args:
+        func (callable): a function taking tensors (one per input) and returning a tensor or
+            a tuple of tensors.
+        inputs (Tensor or tuple of Tensor): the point at which to evaluate.
+        create_graph (bool): make the result differentiable. Default: ``False``.
+        strict (bool): accepted for torch compatibility. Default: ``False``.
+        vectorize (bool): accepted for torch compatibility (ember computes row by row).
+            Default: ``False``.
+        strategy (str): accepted for torch compatibility; ember uses ``'reverse-mode'``.
 
     Example::
 
@@ -117,7 +152,18 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
 
 def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
             outer_jacobian_strategy="reverse-mode"):
-    """The Hessian of a scalar ``func`` at ``inputs``.
+    """The Hessian (matrix of second derivatives) of a scalar ``func`` at ``inputs``.
+
+    The Jacobian of the gradient; shape ``input.shape + input.shape`` for one input.
+
+    Args:
+        func (callable): a function taking tensors and returning a one-element tensor.
+        inputs (Tensor or tuple of Tensor): the point at which to evaluate.
+        create_graph (bool): make the result differentiable. Default: ``False``.
+        strict (bool): accepted for torch compatibility. Default: ``False``.
+        vectorize (bool): accepted for torch compatibility. Default: ``False``.
+        outer_jacobian_strategy (str): accepted for torch compatibility; ember uses
+            ``'reverse-mode'``.
 
     Example::
 
@@ -139,12 +185,48 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
 
 
 def hvp(func, inputs, v=None, create_graph=False, strict=False):
-    """``(func(inputs), H v)`` for a scalar function (H symmetric: equals vhp)."""
+    """The Hessian-vector product ``H v`` of a scalar ``func`` at ``inputs``, with ``func(inputs)``.
+
+    The Hessian is symmetric, so this equals :func:`vhp`; computed without forming ``H``.
+
+    Args:
+        func (callable): a function taking tensors and returning a one-element tensor.
+        inputs (Tensor or tuple of Tensor): the point at which to evaluate.
+        v (Tensor or tuple of Tensor): the vector, shaped like the inputs.
+        create_graph (bool): make the result differentiable (for higher derivatives).
+            Default: ``False``.
+        strict (bool): accepted for torch compatibility (ember does not check that outputs
+            depend on the inputs; independent parts are zero). Default: ``False``.
+
+    Example::
+
+        >>> out, hv = ember.autograd.functional.hvp(lambda x: (x ** 3).sum(),
+        ...                                         ember.tensor([1., 2.]), ember.ones(2))
+        >>> out, hv
+        (tensor(9.), tensor([ 6., 12.]))
+    """
     return vhp(func, inputs, v, create_graph, strict)
 
 
 def vhp(func, inputs, v=None, create_graph=False, strict=False):
-    """``(func(inputs), v^T H)`` for a scalar function."""
+    """The vector-Hessian product ``v^T H`` of a scalar ``func`` at ``inputs``, with ``func(inputs)``.
+
+    Args:
+        func (callable): a function taking tensors and returning a one-element tensor.
+        inputs (Tensor or tuple of Tensor): the point at which to evaluate.
+        v (Tensor or tuple of Tensor): the vector, shaped like the inputs.
+        create_graph (bool): make the result differentiable (for higher derivatives).
+            Default: ``False``.
+        strict (bool): accepted for torch compatibility (ember does not check that outputs
+            depend on the inputs; independent parts are zero). Default: ``False``.
+
+    Example::
+
+        >>> out, vh = ember.autograd.functional.vhp(lambda x: (x ** 2).sum(),
+        ...                                         ember.tensor([1., 2.]), ember.tensor([1., 0.]))
+        >>> vh
+        tensor([2., 0.])
+    """
     single = not isinstance(inputs, (tuple, list))
     xs = _prep(inputs)
     vs = _tup(v)

@@ -22,10 +22,15 @@ STATE = _State()
 
 
 def is_grad_enabled():
-    """Whether operations are currently recorded for autograd.
+    """Whether operations are currently recorded for autograd (False inside ``no_grad``).
+
+    Args:
+        (none)
 
     Example::
 
+        >>> ember.is_grad_enabled()
+        True
         >>> with ember.no_grad():
         ...     ember.is_grad_enabled()
         False
@@ -34,7 +39,17 @@ def is_grad_enabled():
 
 
 def is_inference_mode_enabled():
-    """Whether an ``inference_mode`` block is active."""
+    """Whether an ``inference_mode`` block is currently active.
+
+    Args:
+        (none)
+
+    Example::
+
+        >>> with ember.inference_mode():
+        ...     ember.is_inference_mode_enabled()
+        True
+    """
     return STATE.inference
 
 
@@ -76,9 +91,17 @@ class _DecoratorContextManager:
 
 
 class no_grad(_DecoratorContextManager):
-    """Context manager / decorator that disables gradient recording.
+    """Context manager and decorator that turns off gradient recording.
 
-    Results computed inside have ``requires_grad=False`` even when inputs require grad.
+    Inside the block no graph is built: results have ``requires_grad=False`` even when their
+    inputs require grad, which saves memory and time. Use it for evaluation loops and for
+    updating parameters by hand. The previous mode is restored on
+    exit (also on an exception). Also works as ``@ember.no_grad()`` on functions and
+    generators.
+
+    Args:
+        orig_func (callable, optional): only for the bare ``@ember.no_grad`` decorator form
+            (no parentheses); normally omitted.
 
     Example::
 
@@ -86,6 +109,11 @@ class no_grad(_DecoratorContextManager):
         >>> with ember.no_grad():
         ...     y = x * 2
         >>> y.requires_grad
+        False
+        >>> @ember.no_grad()
+        ... def double(t):
+        ...     return t * 2
+        >>> double(x).requires_grad
         False
     """
 
@@ -110,7 +138,10 @@ class no_grad(_DecoratorContextManager):
 
 
 class enable_grad(_DecoratorContextManager):
-    """Context manager / decorator that enables gradient recording (inside a ``no_grad``).
+    """Context manager and decorator that turns gradient recording on (e.g. inside ``no_grad``).
+
+    Args:
+        (none)
 
     Example::
 
@@ -131,16 +162,22 @@ class enable_grad(_DecoratorContextManager):
 
 
 class set_grad_enabled(_DecoratorContextManager):
-    """Enable or disable gradient recording: as a function call, context manager or decorator.
+    """Turn gradient recording on or off: as a plain call, a context manager or a decorator.
+
+    As a plain call (``ember.set_grad_enabled(False)``) the mode stays set until changed; as
+    a context manager the previous mode is restored on exit. Handy to share one loop between
+    training and evaluation: ``with ember.set_grad_enabled(is_train): ...``.
 
     Args:
-        mode (bool): True to record, False not to.
+        mode (bool): ``True`` to record operations, ``False`` not to.
 
     Example::
 
         >>> with ember.set_grad_enabled(False):
         ...     ember.is_grad_enabled()
         False
+        >>> ember.is_grad_enabled()
+        True
     """
 
     def __init__(self, mode):
@@ -159,10 +196,14 @@ class set_grad_enabled(_DecoratorContextManager):
 
 
 class inference_mode(_DecoratorContextManager):
-    """Like ``no_grad`` for inference code (ember records nothing inside either).
+    """Context manager and decorator for inference code: like ``no_grad`` (nothing is recorded).
+
+    torch additionally marks tensors made inside as inference tensors; ember records nothing
+    inside either block, and ``is_inference_mode_enabled()`` reports the mode.
 
     Args:
-        mode (bool): True (default) to enable inference mode.
+        mode (bool): ``True`` to enable inference mode, ``False`` to leave the current mode
+            as it is. Default: ``True``.
 
     Example::
 
