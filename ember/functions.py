@@ -1714,7 +1714,8 @@ def xlogy(input, other):
     """
     if not isinstance(input, Tensor):
         input = as_tensor(input, dtype=other.dtype, device=other.device)
-    res = input * log(other)
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0 * log(0) is masked below
+        res = input * log(other)
     return where(input == 0, zeros_like(res), res)
 
 
@@ -3217,8 +3218,11 @@ def view(input, *shape):
     if len(shape) == 1 and isinstance(shape[0], (D.dtype, type)) and not isinstance(shape[0],
                                                                                     tuple):
         dt = D.to_dtype(shape[0])
-        return input._view_of(input._data.view(dt.np)) if dt is not D.bfloat16 else \
-            input.to(dt)
+        if dt is D.bfloat16 or input._dtype is D.bfloat16:
+            return input.to(dt)  # bfloat16 is stored as float32: no bit-level view
+        out = input._view_of(input._data.view(dt.np))
+        out._dtype = dt
+        return out
     return M.Reshape.apply(input, _shape_from(shape, input._data.size), True)
 
 
@@ -5366,10 +5370,6 @@ def mv(input, vec):
 def dot(input, other):
     """The dot product of two 1-D tensors of the same length, as a 0-d tensor.
 
-    ``ember.inner`` and ``ember.vdot`` are aliases in ember (torch's ``inner`` also accepts
-    N-D tensors and ``vdot`` conjugates its first complex argument; ember's only handle the
-    1-D real case).
-
     Args:
         input (Tensor): the first vector.
         other (Tensor): the second vector.
@@ -5384,8 +5384,43 @@ def dot(input, other):
     return matmul(input, other)
 
 
-inner = dot
-vdot = dot
+def inner(input, other):
+    """Inner product over the last dimension: ``out[i..., j...] = sum_k a[i..., k] b[j..., k]``.
+
+    For 1-D tensors this is the dot product; a 0-d operand multiplies elementwise.
+
+    Args:
+        input (Tensor): first tensor.
+        other (Tensor): second tensor with the same last dimension.
+
+    Example::
+
+        >>> ember.inner(ember.tensor([[1.0, 2.0], [3.0, 4.0]]), ember.tensor([1.0, 1.0]))
+        tensor([3., 7.])
+    """
+    if input.ndim == 0 or other.ndim == 0:
+        return input * other
+    if input.shape[-1] != other.shape[-1]:
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but "
+                           f"got shapes {list(input.shape)} and {list(other.shape)}")
+    a = input.reshape(-1, input.shape[-1])
+    b = other.reshape(-1, other.shape[-1])
+    return matmul(a, b.mT).reshape(tuple(input.shape[:-1]) + tuple(other.shape[:-1]))
+
+
+def vdot(input, other):
+    """Dot product of two 1-D tensors, conjugating the first (for complex tensors).
+
+    Args:
+        input (Tensor): first vector (conjugated when complex).
+        other (Tensor): second vector.
+
+    Example::
+
+        >>> ember.vdot(ember.tensor([1.0, 2.0]), ember.tensor([3.0, 4.0]))
+        tensor(11.)
+    """
+    return dot(conj(input), other)
 
 
 def outer(input, vec2):
@@ -5598,7 +5633,7 @@ def cross(input, other, dim=None):
     return stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], d)
 
 
-def linalg_inv(A):
+def _linalg_inv(A):
     """The inverse of a square matrix, or of each matrix in a batch (see ``ember.linalg.inv``).
 
     Args:
@@ -5606,14 +5641,14 @@ def linalg_inv(A):
 
     Example::
 
-        >>> ember.linalg_inv(ember.tensor([[2.0, 0.0], [0.0, 4.0]]))
+        >>> ember.linalg.inv(ember.tensor([[2.0, 0.0], [0.0, 4.0]]))
         tensor([[0.5000, 0.0000],
                 [0.0000, 0.2500]])
     """
     return L.Inv.apply(A)
 
 
-def linalg_det(A):
+def _linalg_det(A):
     """The determinant of a square matrix, or of each matrix in a batch (see ``ember.linalg.det``).
 
     Args:
@@ -5621,13 +5656,13 @@ def linalg_det(A):
 
     Example::
 
-        >>> ember.linalg_det(ember.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        >>> ember.linalg.det(ember.tensor([[1.0, 2.0], [3.0, 4.0]]))
         tensor(-2.)
     """
     return L.Det.apply(A)
 
 
-def linalg_solve(A, B, *, left=True):
+def _linalg_solve(A, B, *, left=True):
     """The solution ``X`` of ``A @ X = B`` (see ``ember.linalg.solve``).
 
     A 1-D ``B`` (or a batch of vectors of shape ``A.shape[:-1]``) is treated as a vector.
@@ -5639,11 +5674,11 @@ def linalg_solve(A, B, *, left=True):
 
     Example::
 
-        >>> ember.linalg_solve(ember.tensor([[2.0, 0.0], [0.0, 4.0]]), ember.tensor([2.0, 2.0]))
+        >>> ember.linalg.solve(ember.tensor([[2.0, 0.0], [0.0, 4.0]]), ember.tensor([2.0, 2.0]))
         tensor([1.0000, 0.5000])
     """
     if not left:
-        return linalg_solve(A.mT, B.mT).mT
+        return _linalg_solve(A.mT, B.mT).mT
     vec = B.ndim == 1 or (B.ndim == A.ndim - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
     if vec:
         return L.Solve.apply(A, B.unsqueeze(-1)).squeeze(-1)

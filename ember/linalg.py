@@ -9,8 +9,8 @@ import numpy as np
 
 from . import _dtype as D
 from ._device import get_xp
-from .functions import (vector_norm, linalg_inv as _inv, linalg_det as _det,
-                        linalg_solve as _solve, matmul, amax, amin)
+from .functions import (vector_norm, _linalg_inv as _inv, _linalg_det as _det,
+                        _linalg_solve as _solve, matmul, amax, amin)
 from .ops._common import wrap
 
 __all__ = ["norm", "vector_norm", "matrix_norm", "inv", "det", "slogdet", "solve", "svd",

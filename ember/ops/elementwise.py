@@ -192,6 +192,10 @@ def unary(name, x):
     """Apply the table op ``name`` to tensor ``x`` (ints become floats for float-only ops)."""
     cls = UNARY_FNS[name]
     dt = x._dtype
+    if name == "frac" and not (dt.is_floating_point or dt.is_complex):
+        from ..functions import _type_label
+        # torch's error type for a kernel without this dtype
+        raise NotImplementedError(f'"frac_cpu" not implemented for \'{_type_label(dt)}\'')
     if cls._float_only and not (dt.is_floating_point or dt.is_complex):
         x = x.to(D.get_default_dtype())
     elif dt is D.bool and name in ("neg",):

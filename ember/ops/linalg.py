@@ -159,8 +159,8 @@ class Det(Function):
     @staticmethod
     def backward(ctx, g):
         a, det = ctx.saved_tensors
-        from ..functions import linalg_inv
-        return (g * det).unsqueeze(-1).unsqueeze(-1) * linalg_inv(a).mT
+        from ..functions import _linalg_inv
+        return (g * det).unsqueeze(-1).unsqueeze(-1) * _linalg_inv(a).mT
 
 
 class Solve(Function):
@@ -180,7 +180,7 @@ class Solve(Function):
     @staticmethod
     def backward(ctx, g):
         a, x = ctx.saved_tensors
-        from ..functions import linalg_solve
-        gb = linalg_solve(a.mT, g)
+        from ..functions import _linalg_solve
+        gb = _linalg_solve(a.mT, g)
         na, _ = ctx.needs_input_grad
         return (-gb.matmul(x.mT) if na else None), gb

@@ -314,3 +314,25 @@ def test_device_objects():
     assert hash(ember.device("cpu")) == hash(ember.device("cpu"))
     with pytest.raises(RuntimeError):
         ember.device("tpu")
+
+
+def test_fixes_from_the_docs_pass_match_torch():
+    np.testing.assert_array_equal(ember.tensor([1.0, -2.5]).view(ember.int32).numpy(),
+                                  torch.tensor([1.0, -2.5]).view(torch.int32).numpy())
+    assert ember.tensor([1.0]).view(ember.int32).dtype is ember.int32
+    a = [[1.0, 2.0], [3.0, 4.0]]
+    b = [[1.0, 0.0], [2.0, 1.0], [0.0, 1.0]]
+    same(ember.inner(ember.tensor(a), ember.tensor(b)), torch.inner(torch.tensor(a),
+                                                                    torch.tensor(b)))
+    z = [1 + 2j, 3 - 1j]
+    same(ember.vdot(ember.tensor(z), ember.tensor(z)).real,
+         torch.vdot(torch.tensor(z), torch.tensor(z)).real)
+    for m in (ember, torch):
+        with pytest.raises(NotImplementedError, match="frac_cpu"):
+            m.frac(m.tensor([1, 2]))
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        same(ember.xlogy(ember.tensor([0.0, 1.0]), ember.tensor([0.0, 2.0])),
+             torch.xlogy(torch.tensor([0.0, 1.0]), torch.tensor([0.0, 2.0])))
+    assert "linalg_inv" not in ember.__all__
