@@ -28,6 +28,8 @@ from .functions import (abs, all, any, max, min, sum, round, pow, complex,  # no
 from .random import (Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state,
                      default_generator)
 from ._tensor_str import set_printoptions, get_printoptions  # noqa: F401
+from ._threads import (set_num_threads, get_num_threads, set_num_interop_threads,
+                       get_num_interop_threads)
 
 from ._legacy import CPU_TYPES as _CPU_TYPES
 
@@ -71,7 +73,8 @@ __all__ = list(_functions.__all__) + [
     "dtype", "device", "Tensor", "Size", "Generator", "no_grad", "enable_grad",
     "set_grad_enabled", "inference_mode", "is_grad_enabled", "manual_seed", "seed",
     "initial_seed", "get_rng_state", "set_rng_state", "promote_types", "result_type",
-    "can_cast", "get_default_dtype", "set_default_dtype", "set_printoptions", "autograd"]
+    "can_cast", "get_default_dtype", "set_default_dtype", "set_printoptions", "autograd",
+    "set_num_threads", "get_num_threads", "set_num_interop_threads", "get_num_interop_threads"]
 
 # lazily imported subpackages and heavier names (keeps `import ember` fast)
 _LAZY_MODULES = {"nn", "optim", "utils", "linalg", "cuda", "backends", "distributed", "vision",

@@ -18,6 +18,7 @@ MODULES = ["ember.functions", "ember._dtype", "ember._device", "ember._tensor", 
            "ember.optim.sgd", "ember.optim.adam", "ember.optim.lr_scheduler",
            "ember.utils.data.dataset", "ember.utils.data.dataloader",
            "ember.vision.transforms.transforms", "ember.serialization", "ember.accelerator",
+           "ember.vision.io", "ember._threads",
            "ember.compat", "ember.runner", "ember.autograd.engine"]
 
 

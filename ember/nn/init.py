@@ -30,15 +30,28 @@ def _draw_dtype(tensor):
     return np.float64 if tensor._data.dtype == np.float64 else np.float32
 
 
+def _target(tensor):
+    """The tensor's own array when random numbers can be drawn straight into it, else None."""
+    d = tensor._data
+    if tensor.dtype.name == "bfloat16":
+        return None  # needs rounding to bfloat16 after the draw
+    if type(d) is np.ndarray and d.dtype in (np.float32, np.float64) and \
+            d.flags.c_contiguous and d.flags.writeable:
+        return d
+    return None
+
+
 def _uniform(rng, a, b, tensor):
-    u = rng.random(tuple(tensor.shape), dtype=_draw_dtype(tensor))
+    out = _target(tensor)
+    u = rng.random(tuple(tensor.shape), dtype=_draw_dtype(tensor), out=out)
     u *= (b - a)
     u += a
     return u
 
 
 def _normal(rng, mean, std, tensor):
-    z = rng.standard_normal(tuple(tensor.shape), dtype=_draw_dtype(tensor))
+    out = _target(tensor)
+    z = rng.standard_normal(tuple(tensor.shape), dtype=_draw_dtype(tensor), out=out)
     z *= std
     z += mean
     return z
@@ -46,6 +59,9 @@ def _normal(rng, mean, std, tensor):
 
 def _fill(tensor, arr):
     """Write host array ``arr`` into ``tensor`` in place (cast to its dtype)."""
+    if arr is tensor._data:  # drawn in place already
+        tensor._version_box[0] += 1
+        return tensor
     xp = get_xp(tensor._data)
     arr = np.asarray(arr).astype(tensor._data.dtype, copy=False)
     from .. import _dtype as D

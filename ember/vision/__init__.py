@@ -13,7 +13,7 @@ Example::
 
 import importlib
 
-_SUBMODULES = ("datasets", "transforms", "models", "utils")
+_SUBMODULES = ("datasets", "transforms", "models", "utils", "io")
 
 __all__ = list(_SUBMODULES)
 
@@ -23,7 +23,7 @@ def __getattr__(name):
         module = importlib.import_module(f"{__name__}.{name}")
         globals()[name] = module
         return module
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    raise AttributeError(f"ember does not implement torchvision.{name} yet")
 
 
 def __dir__():
