@@ -75,8 +75,10 @@ def peak_rss_mb(mod_name, code=""):
     env = dict(os.environ)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
-    prog = (f"import resource, {mod_name}\n{code}\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    # VmHWM is this process's own peak (ru_maxrss would report the parent's, across exec)
+    prog = (f"import {mod_name}\n{code}\n"
+            "print([l.split()[1] for l in open('/proc/self/status') "
+            "if l.startswith('VmHWM')][0])")
     out = subprocess.run([sys.executable, "-c", prog], env=env, check=True,
                          capture_output=True, text=True).stdout
     return int(out.strip().splitlines()[-1]) / 1024

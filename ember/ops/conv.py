@@ -1,10 +1,21 @@
 """Convolution primitives: N-d convolution (1-d/2-d/3-d), its two backward ops, im2col/col2im.
 
-Layout: the API is torch's NCHW, but the work is done channels-last. The input is copied once
-into a zero-padded (N, *spatial, C) buffer; an ``as_strided`` view of it gives every window as
-(N, *out, *kernel, C), which one reshape turns into the column matrix (N*out, kernel*C) for ONE
-BLAS matmul. The input gradient (col2im) is a loop of strided adds, one per kernel offset
-(never ``np.add.at``).
+Layout: the API is torch's NCHW (outputs are contiguous NCHW, so ``.view`` works on them as
+in torch), but the work is done on column matrices fed to ONE BLAS matmul per chunk:
+
+* channels last (the default): the input is copied once into a zero-padded (N, *spatial, C)
+  buffer; an ``as_strided`` view gives every window as (N, *out, *kernel, C), and a reshape
+  copy turns a chunk of images into the column matrix (n*out, kernel*C);
+* channels first (few input channels, e.g. an RGB first layer): torch's unfold layout
+  (n, C*kernel, out), multiplied as (O, C*kernel) @ (n, C*kernel, out), which writes NCHW
+  directly; the bias rides along as a row of ones.
+
+Columns are built a chunk of images at a time (``_chunks``: about 1 MB, so they are written
+and read back from the cache) and never kept from forward to backward: the weight gradient
+rebuilds them chunk by chunk. The input gradient of a stride-1 convolution is itself a
+convolution (of the gradient, with the flipped kernel); otherwise it is col2im: one matmul
+per chunk and one strided add per kernel offset (never ``np.add.at``).
+Measured speed-ups and the reasoning: ``docs/performance.md``.
 
 Three Functions close under differentiation, so double backward exists as in torch:
 
@@ -78,7 +89,7 @@ def workspace(xp, shape, dtype):
         if sys.getrefcount(a) <= _FREE_REFS:    # held only by the cache itself
             return a
     a = np.empty(shape, dtype)
-    if (1 << 20) <= a.nbytes <= _WS_LIMIT // 4 and len(bufs) < 8:
+    if (1 << 16) <= a.nbytes <= _WS_LIMIT // 4 and len(bufs) < 8:
         if _WS.nbytes + a.nbytes > _WS_LIMIT:
             cache.clear()
             _WS.nbytes = 0
@@ -151,89 +162,277 @@ def _grad_rows(g):
     return _cl(g).reshape(-1, g.shape[1])
 
 
-def conv_forward(x, w, b, conf, out=None, keep_cols=False):
-    """Raw convolution: returns (y contiguous NCHW, cols or None)."""
+def _use_channels_first(C, ksize, out, groups):
+    """Pick the convolution layout: channels-first (torch's unfold) or channels-last columns.
+
+    NOTE: the channels-last column copy moves runs of ``kw*C`` contiguous values, the
+    channels-first one runs of ``out_w``; the channels-first matmul also writes NCHW directly
+    (no transpose of the output). With few input channels (the first layer: C = 1 or 3) the
+    channels-first layout wins clearly (SimpleCNN conv1 forward: 5 ms vs 12 ms); from C ~ 16
+    up the long channels-last runs win.
+    """
+    return groups == 1 and C * ksize[-1] < CF_MAX_RUN and len(out) > 0 and out[-1] >= 8
+
+
+CF_MAX_RUN = 32         # channels-first when a channels-last run (kw*C) would be shorter
+CHUNK_BYTES = 1 << 20   # column-matrix bytes per chunk of images (stays in the L2 cache)
+
+
+def _chunks(N, bytes_per_image, weight_bytes=0):
+    """(start, stop) image ranges whose column matrix takes about CHUNK_BYTES.
+
+    NOTE: building the whole column matrix (52 MB for SimpleCNN's second conv) and then
+    multiplying streams it through memory twice; built a chunk at a time it is written and
+    read back from the cache. In a training step (caches cold from the other layers) this
+    makes a conv ~30% faster, and backward rebuilds the cheap chunks instead of keeping the
+    whole matrix alive from forward to backward. Every chunk re-reads the weight matrix, so
+    a chunk is never smaller than twice the weights (ResNet's last stage: 9 MB of weights
+    against 0.9 MB of columns per image; 1 MB chunks made it 30% slower).
+    """
+    nb = max(1, min(N, max(CHUNK_BYTES, 2 * weight_bytes) // max(1, bytes_per_image)))
+    return [(n0, min(N, n0 + nb)) for n0 in range(0, N, nb)], nb
+
+
+def _windows_cf(x, ksize, conf, out):
+    """(N, C, *k, *out) strided view of zero-padded NCHW ``x``: every window, channels first."""
+    stride, pads, dilation, _ = conf
+    xp = get_xp(x)
+    nd = x.ndim - 2
+    if any(lo or hi for lo, hi in pads):
+        buf = xp.zeros(x.shape[:2] + tuple(n + lo + hi for n, (lo, hi) in
+                                           zip(x.shape[2:], pads)), dtype=x.dtype)
+        buf[(slice(None), slice(None)) + tuple(slice(lo, lo + n) for n, (lo, _) in
+                                               zip(x.shape[2:], pads))] = x
+    else:
+        buf = x
+    st = buf.strides
+    return xp.lib.stride_tricks.as_strided(
+        buf, shape=x.shape[:2] + tuple(ksize) + tuple(out),
+        strides=(st[0], st[1]) + tuple(st[2 + i] * dilation[i] for i in range(nd))
+        + tuple(st[2 + i] * stride[i] for i in range(nd)))
+
+
+def _windows_cl(x, ksize, conf, out):
+    """(N, *out, *k, C) strided view of a zero-padded channels-last copy of NCHW ``x``."""
+    stride, pads, dilation, _ = conf
+    xp = get_xp(x)
+    nd = x.ndim - 2
+    buf = _padded_cl(xp, x, pads)
+    st = buf.strides
+    return xp.lib.stride_tricks.as_strided(
+        buf, shape=(x.shape[0],) + tuple(out) + tuple(ksize) + (x.shape[1],),
+        strides=(st[0],) + tuple(st[1 + i] * stride[i] for i in range(nd))
+        + tuple(st[1 + i] * dilation[i] for i in range(nd)) + (st[-1],))
+
+
+def _out_size(x, k, conf):
+    stride, pads, dilation, _ = conf
+    return tuple(conv_out_size(x.shape[2 + i], k[i], stride[i], pads[i][0], pads[i][1],
+                               dilation[i]) for i in range(len(k)))
+
+
+def conv_forward(x, w, b, conf, out=None):
+    """Raw convolution of NCHW ``x`` with ``w`` (+ ``b``): returns y, contiguous NCHW.
+
+    Columns are built and multiplied a chunk of images at a time (see ``_chunks``).
+    """
     xp = get_xp(x)
     groups = conf[3]
-    N = x.shape[0]
+    N, C = x.shape[:2]
     O = w.shape[0]
-    cols, out = im2col_cl(x, w.shape[2:], conf, out)
-    wm = _weight_matrix(w, groups)
+    k = tuple(w.shape[2:])
+    out = tuple(out) if out is not None else _out_size(x, k, conf)
+    L = _prod(out)
+    K = C // groups * _prod(k)
     y = xp.empty((N, O) + out, dtype=x.dtype)
-    flat = y.reshape(N, O, -1)
-    if groups == 1 and cols.shape[1] < 4 * O:
-        # few input channels (first layer): produce (O, N*out) directly, so the move to NCHW
-        # copies long contiguous runs instead of transposing channels-last rows
-        src = (wm.T @ cols.T).reshape(O, N, -1).transpose(1, 0, 2)
-    else:
-        r = cols @ wm if groups == 1 else xp.matmul(cols, wm).transpose(1, 0, 2).reshape(-1, O)
-        src = r.reshape(N, -1, O).transpose(0, 2, 1)
-    if b is not None:        # the bias is added while moving to NCHW (one pass)
-        xp.add(src, b.reshape(1, O, 1), out=flat)
-    else:
-        flat[...] = src
-    return y, (cols if keep_cols else None)
+    flat = y.reshape(N, O, L)
+    if groups != 1:
+        cols, _ = im2col_cl(x, k, conf, out)
+        r = xp.matmul(cols, _weight_matrix(w, groups)).transpose(1, 0, 2).reshape(N, L, O)
+        if b is not None:
+            xp.add(r.transpose(0, 2, 1), b.reshape(1, O, 1), out=flat)
+        else:
+            flat[...] = r.transpose(0, 2, 1)
+        return y
+    if _use_channels_first(C, k, out, groups):
+        # batched matmul (O, K) @ (n, K, L) writes NCHW directly; the bias rides along as an
+        # extra column of the weight matrix against a row of ones in the columns
+        win = _windows_cf(x, k, conf, out)
+        extra = 0 if b is None else 1
+        chunks, nb = _chunks(N, (K + extra) * L * x.itemsize, w.nbytes)
+        cols = workspace(xp, (nb, K + extra, L), x.dtype)
+        wm = w.reshape(O, K)
+        if b is not None:
+            cols[:, K] = 1
+            wm = xp.concatenate([wm, b.reshape(O, 1)], axis=1)
+        for n0, n1 in chunks:
+            c = cols[:n1 - n0]
+            xp.copyto(c[:, :K].reshape(win[n0:n1].shape), win[n0:n1])   # split axes: a view
+            xp.matmul(wm, c, out=flat[n0:n1])
+        return y
+    # channels last: (n*L, K) @ (K, O), then moved to NCHW (adding the bias on the way)
+    win = _windows_cl(x, k, conf, out)
+    chunks, nb = _chunks(N, K * L * x.itemsize, w.nbytes)
+    cols = workspace(xp, (nb * L, K), x.dtype)
+    res = workspace(xp, (nb * L, O), x.dtype)
+    wm = _weight_matrix(w, 1)
+    for n0, n1 in chunks:
+        m = (n1 - n0) * L
+        xp.copyto(cols[:m].reshape(win[n0:n1].shape), win[n0:n1])
+        src = xp.matmul(cols[:m], wm, out=res[:m]).reshape(n1 - n0, L, O).transpose(0, 2, 1)
+        if b is not None:
+            xp.add(src, b.reshape(1, O, 1), out=flat[n0:n1])
+        else:
+            flat[n0:n1] = src
+    return y
+
+
+def _transposed_as_conv(w, in_spatial, out, conf):
+    """For stride 1: the conf under which conv_transpose(g, w) is a plain convolution of ``g``
+    with the flipped, in/out-swapped kernel, or None when that does not apply."""
+    stride, pads, dilation, groups = conf
+    if groups != 1 or any(s != 1 for s in stride):
+        return None
+    k = w.shape[2:]
+    new_pads = []
+    for n, o, kk, (lo, _), d in zip(in_spatial, out, k, pads, dilation):
+        nlo = d * (kk - 1) - lo
+        nhi = n - o + lo               # so that the output length is exactly n
+        if nlo < 0 or nhi < 0:
+            return None
+        new_pads.append((nlo, nhi))
+    return (stride, tuple(new_pads), dilation, 1)
 
 
 def conv_backward_input(g, w, in_spatial, conf, rows=None):
     """Raw input gradient of a convolution (= transposed convolution of ``g``).
 
-    col2im as one small matmul plus one strided add per kernel offset: the (N*out, C) block
-    of each offset is computed contiguously and added into its window positions.
+    * stride 1: a convolution of the gradient with the flipped, in/out-swapped kernel (one
+      im2col and one large matmul per chunk);
+    * otherwise col2im, a chunk of images at a time: one matmul gives every kernel offset's
+      contribution, then one strided add per offset scatters them into the padded input
+      (channels first for few input channels, else channels last — as in ``conv_forward``).
     """
     stride, pads, dilation, groups = conf
     xp = get_xp(g)
-    N = g.shape[0]
+    N, O = g.shape[:2]
     out = tuple(g.shape[2:])
     nd = len(out)
     k = tuple(w.shape[2:])
     C = w.shape[1] * groups
+    L = _prod(out)
+    K = C // groups * _prod(k)
+    in_spatial = tuple(in_spatial)
+    full = tuple(n + lo + hi for n, (lo, hi) in zip(in_spatial, pads))
+    offsets = list(itertools.product(*[range(kn) for kn in k]))
+
+    def window(offs):      # where kernel offset ``offs`` of every output lands in the input
+        return tuple(slice(o * d, o * d + s * (m - 1) + 1, s)
+                     for o, d, s, m in zip(offs, dilation, stride, out))
+
+    interior = tuple(slice(lo, lo + n) for n, (lo, _) in zip(in_spatial, pads))
+    cf = _use_channels_first(C, k, in_spatial, groups)
+    tconf = _transposed_as_conv(w, in_spatial, out, conf)
+    if tconf is not None and not cf:
+        wf = w.swapaxes(0, 1)[(slice(None), slice(None)) + (slice(None, None, -1),) * nd]
+        return conv_forward(g, xp.ascontiguousarray(wf), None, tconf, out=in_spatial)
+    if N == 0:
+        return xp.zeros((N, C) + in_spatial, dtype=g.dtype)
+    if groups == 1 and cf:
+        gx = xp.zeros((N, C) + full, dtype=g.dtype)
+        g3 = g.reshape(N, O, L)
+        wt = w.reshape(O, K).T
+        chunks, nb = _chunks(N, K * L * g.itemsize, w.nbytes)
+        cols = workspace(xp, (nb, K, L), g.dtype)
+        for n0, n1 in chunks:
+            c = xp.matmul(wt, g3[n0:n1], out=cols[:n1 - n0]).reshape((n1 - n0, C) + k + out)
+            for offs in offsets:
+                gx[(slice(n0, n1), slice(None)) + window(offs)] += \
+                    c[(slice(None), slice(None)) + offs]
+        return xp.ascontiguousarray(gx[(slice(None), slice(None)) + interior])
+    if groups == 1:
+        gx = xp.zeros((N,) + full + (C,), dtype=g.dtype)
+        wt = _weight_matrix(w, 1).T                                      # (O, K)
+        chunks, nb = _chunks(N, K * L * g.itemsize, w.nbytes)
+        cols = workspace(xp, (nb * L, K), g.dtype)
+        for n0, n1 in chunks:
+            m = (n1 - n0) * L
+            r = rows[n0 * L:n1 * L] if rows is not None else _grad_rows(g[n0:n1])
+            c = xp.matmul(r, wt, out=cols[:m]).reshape((n1 - n0,) + out + k + (C,))
+            for offs in offsets:
+                gx[(slice(n0, n1),) + window(offs)] += \
+                    c[(slice(None),) * (1 + nd) + offs]
+        return xp.ascontiguousarray(_cf(gx[(slice(None),) + interior]))
+    # groups > 1: one (G, M, og) @ (og, cg) product per kernel offset, added in place
     if rows is None:
         rows = _grad_rows(g)
-    full = tuple(n + lo + hi for n, (lo, hi) in zip(in_spatial, pads))
     gx = xp.zeros((N,) + full + (C,), dtype=g.dtype)
-    if groups == 1:
-        # (prod(k), O, C): the weight slice of each kernel offset
-        wk = w.transpose(tuple(range(2, 2 + nd)) + (0, 1)).reshape(_prod(k), w.shape[0], C)
-        tmp = xp.empty((rows.shape[0], C), dtype=g.dtype)
-        block = lambda n: xp.matmul(rows, wk[n], out=tmp).reshape(  # noqa: E731
-            (N,) + out + (C,))
-    else:
-        og, cg = w.shape[0] // groups, w.shape[1]
-        gg = rows.reshape(-1, groups, og).transpose(1, 0, 2)               # (G, M, og)
-        wk = w.reshape((groups, og, cg) + k).transpose(
-            tuple(range(3, 3 + nd)) + (0, 1, 2)).reshape((_prod(k), groups, og, cg))
-        block = lambda n: xp.matmul(gg, wk[n]).transpose(1, 0, 2).reshape(  # noqa: E731
-            (N,) + out + (C,))
-    for n, offs in enumerate(itertools.product(*[range(kn) for kn in k])):
-        sl = (slice(None),) + tuple(slice(o * d, o * d + s * (m - 1) + 1, s)
-                                    for o, d, s, m in zip(offs, dilation, stride, out))
-        gx[sl] += block(n)
-    gx = gx[(slice(None),) + tuple(slice(lo, lo + n) for n, (lo, _) in zip(in_spatial, pads))]
-    return xp.ascontiguousarray(_cf(gx))
+    og, cg = O // groups, w.shape[1]
+    gg = rows.reshape(-1, groups, og).transpose(1, 0, 2)                   # (G, M, og)
+    wk = w.reshape((groups, og, cg) + k).transpose(
+        tuple(range(3, 3 + nd)) + (0, 1, 2)).reshape((_prod(k), groups, og, cg))
+    for n, offs in enumerate(offsets):
+        gx[(slice(None),) + window(offs)] += \
+            xp.matmul(gg, wk[n]).transpose(1, 0, 2).reshape((N,) + out + (C,))
+    return xp.ascontiguousarray(_cf(gx[(slice(None),) + interior]))
 
 
-def conv_backward_weight(x, g, ksize, conf, cols=None, rows=None):
-    """Raw weight gradient of a convolution (cols^T @ rows)."""
+def conv_backward_weight(x, g, ksize, conf, rows=None):
+    """Raw weight gradient of a convolution: columns^T @ output-gradient rows.
+
+    The columns of ``x`` are rebuilt a chunk of images at a time (as in ``conv_forward``)
+    and each chunk's product is accumulated.
+    """
     groups = conf[3]
     xp = get_xp(g)
     nd = len(ksize)
-    O = g.shape[1]
-    if cols is None:
-        cols, _ = im2col_cl(x, ksize, conf, out=tuple(g.shape[2:]))
-    if rows is None:
-        rows = _grad_rows(g)
-    if groups == 1:
-        C = cols.shape[1] // _prod(ksize)
-        gw = (cols.T @ rows).reshape(tuple(ksize) + (C, O))
-        return xp.ascontiguousarray(gw.transpose((nd + 1, nd) + tuple(range(nd))))
-    og = O // groups
-    gg = rows.reshape(-1, groups, og).transpose(1, 0, 2)
-    gw = xp.matmul(cols.transpose(0, 2, 1), gg)                  # (G, kk*cg, og)
-    cg = gw.shape[1] // _prod(ksize)
-    gw = gw.reshape((groups,) + tuple(ksize) + (cg, og))
-    gw = gw.transpose((0, nd + 2, nd + 1) + tuple(range(1, nd + 1)))
-    return xp.ascontiguousarray(gw.reshape((O, cg) + tuple(ksize)))
+    N, O = g.shape[:2]
+    C = x.shape[1]
+    out = tuple(g.shape[2:])
+    L = _prod(out)
+    if N == 0 or L == 0:
+        return xp.zeros((O, C // groups) + tuple(ksize), dtype=g.dtype)
+    if groups != 1:
+        cols, _ = im2col_cl(x, ksize, conf, out)
+        if rows is None:
+            rows = _grad_rows(g)
+        og = O // groups
+        gg = rows.reshape(-1, groups, og).transpose(1, 0, 2)
+        gw = xp.matmul(cols.transpose(0, 2, 1), gg)                  # (G, kk*cg, og)
+        cg = gw.shape[1] // _prod(ksize)
+        gw = gw.reshape((groups,) + tuple(ksize) + (cg, og))
+        gw = gw.transpose((0, nd + 2, nd + 1) + tuple(range(1, nd + 1)))
+        return xp.ascontiguousarray(gw.reshape((O, cg) + tuple(ksize)))
+    K = C * _prod(ksize)
+    g3 = g.reshape(N, O, L)
+    if _use_channels_first(C, ksize, out, groups):
+        win = _windows_cf(x, ksize, conf, out)
+        chunks, nb = _chunks(N, K * L * x.itemsize, K * O * x.itemsize)
+        cols = workspace(xp, (nb, K, L), x.dtype)
+        gw = None
+        for n0, n1 in chunks:
+            c = cols[:n1 - n0]
+            xp.copyto(c.reshape(win[n0:n1].shape), win[n0:n1])
+            # (K, L) @ (L, O) runs ~1.5x faster in OpenBLAS than (O, L) @ (L, K) here
+            part = xp.matmul(c, g3[n0:n1].transpose(0, 2, 1))          # (n, K, O)
+            part = part[0] if n1 - n0 == 1 else part.sum(0)
+            gw = part if gw is None else xp.add(gw, part, out=gw)
+        return xp.ascontiguousarray(gw.T).reshape((O, C) + tuple(ksize))
+    win = _windows_cl(x, ksize, conf, out)
+    chunks, nb = _chunks(N, K * L * x.itemsize, K * O * x.itemsize)
+    cols = workspace(xp, (nb * L, K), x.dtype)
+    gw = tmp = None
+    for n0, n1 in chunks:
+        m = (n1 - n0) * L
+        xp.copyto(cols[:m].reshape(win[n0:n1].shape), win[n0:n1])
+        r = rows[n0 * L:n1 * L] if rows is not None else _grad_rows(g[n0:n1])
+        if gw is None:
+            gw = xp.matmul(cols[:m].T, r)                               # (K, O)
+            tmp = xp.empty_like(gw)
+        else:
+            gw += xp.matmul(cols[:m].T, r, out=tmp)
+    gw = gw.reshape(tuple(ksize) + (C, O))
+    return xp.ascontiguousarray(gw.transpose((nd + 1, nd) + tuple(range(nd))))
 
 
 def _crop_to(t, spatial):
@@ -249,12 +448,9 @@ class ConvNd(Function):
 
     @staticmethod
     def forward(ctx, x, w, b, conf):
-        keep = ctx.needs_input_grad[1]
-        y, cols = conv_forward(x._data, w._data, None if b is None else b._data, conf,
-                               keep_cols=keep)
+        y = conv_forward(x._data, w._data, None if b is None else b._data, conf)
         ctx.save_for_backward(x, w)
         ctx.conf = conf
-        ctx.cols = cols
         return wrap(y, x._dtype)
 
     @staticmethod
@@ -263,12 +459,14 @@ class ConvNd(Function):
         conf = ctx.conf
         nx, nw, nb = ctx.needs_input_grad[:3]
         gx = gw = gb = None
-        rows = _grad_rows(g._data) if nx and nw else None   # shared by both products
+        rows = None
+        if nx and nw and (conf[3] != 1 or _transposed_as_conv(
+                w, tuple(x.shape[2:]), tuple(g.shape[2:]), conf) is None):
+            rows = _grad_rows(g._data)          # shared by both products
         if nx:
             gx = ConvNdBackwardInput.apply(g, w, tuple(x.shape[2:]), conf, rows)
         if nw:
-            gw = ConvNdBackwardWeight.apply(x, g, tuple(w.shape[2:]), conf, ctx.cols, rows)
-        ctx.cols = None
+            gw = ConvNdBackwardWeight.apply(x, g, tuple(w.shape[2:]), conf, rows)
         if nb:
             gb = g.sum((0,) + tuple(range(2, g.ndim)))
         return gx, gw, gb, None
@@ -298,10 +496,10 @@ class ConvNdBackwardWeight(Function):
     """gw = correlate(x, g): the weight gradient of ConvNd."""
 
     @staticmethod
-    def forward(ctx, x, g, ksize, conf, cols=None, rows=None):
+    def forward(ctx, x, g, ksize, conf, rows=None):
         ctx.save_for_backward(x, g)
         ctx.conf = conf
-        return wrap(conv_backward_weight(x._data, g._data, ksize, conf, cols, rows), g._dtype)
+        return wrap(conv_backward_weight(x._data, g._data, ksize, conf, rows), g._dtype)
 
     @staticmethod
     def backward(ctx, ggw):
@@ -310,7 +508,7 @@ class ConvNdBackwardWeight(Function):
         nx, ng = ctx.needs_input_grad[:2]
         dx = ConvNdBackwardInput.apply(g, ggw, tuple(x.shape[2:]), conf) if nx else None
         dg = _crop_to(ConvNd.apply(x, ggw, None, conf), tuple(g.shape[2:])) if ng else None
-        return dx, dg, None, None, None, None
+        return dx, dg, None, None, None
 
 
 # --------------------------------------------------------------------------- unfold / fold

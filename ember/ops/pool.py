@@ -3,8 +3,13 @@
 Both walk the kernel offsets: for each offset the windows' elements form one strided slice of
 the (padded) input, so a pool is ``prod(kernel)`` vectorised passes over output-sized arrays —
 for stride == kernel this is exactly the reshape trick, and the same code covers padding,
-dilation and ceil_mode. Max pooling keeps the winning offset per output (an int16 array) for
-backward, which scatters with strided adds (never ``np.add.at``).
+dilation and ceil_mode. Max pooling keeps the winning offset per output (an int8/int16 array)
+for backward, which scatters with strided adds (never ``np.add.at``).
+
+Tiled windows (kernel == stride, no padding or dilation: ``MaxPool2d(2)``) take a faster
+path that reduces one spatial dim at a time, last dim first (``_tiled_max``); it keeps the
+per-stage winners (``TiledArg``) and backward expands the gradient stage by stage. With
+``torch.no_grad()`` no winners are computed at all.
 
 Ties and NaN follow torch: the first maximum in window order wins, and a NaN always wins.
 
@@ -74,8 +79,120 @@ def _arg_dtype(n):
     return np.dtype(np.int8 if n < 127 else np.int16 if n < 32000 else np.int32)
 
 
-def max_pool_raw(x, geo):
-    """Returns (values, arg): arg is the winning kernel-offset number per output.
+def _tiled(geo):
+    """True when the windows tile the input: kernel == stride, no padding, no dilation."""
+    return (not any(geo.p) and not any(geo.hi) and all(d == 1 for d in geo.d)
+            and tuple(geo.k) == tuple(geo.s))
+
+
+class TiledArg:
+    """The winners of a tiled max pool, kept per reduction stage (see ``_tiled_max``).
+
+    ``stages`` holds ``(dim, k, a)`` in forward order: ``a`` is the winning offset along
+    spatial dim ``dim`` (0/1 int8 for k == 2), at that stage's shape. Backward expands the
+    gradient stage by stage with 1-D friendly ops; ``array()`` builds (once) the combined
+    kernel-offset number that ``flat_indices`` / ``gather_raw`` use.
+    """
+    __slots__ = ("stages", "geo", "shape", "_arg")
+
+    def __init__(self, stages, geo, shape):
+        self.stages, self.geo, self.shape, self._arg = stages, geo, shape, None
+
+    def array(self):
+        if self._arg is None:
+            xp = get_xp(self.stages[0][2]) if self.stages else np
+            adt = _arg_dtype(len(self.geo.offsets))
+            arg = None
+            inner = 1
+            for i, kk, a in self.stages:
+                a = a.astype(adt)
+                if arg is not None:     # the inner dims' winner in the winning slice
+                    lead = (slice(None),) * (2 + i)
+                    prev = arg[lead + (slice(0, None, kk),)].copy()
+                    for j in range(1, kk):
+                        sel = a == j
+                        prev += sel * (arg[lead + (slice(j, None, kk),)] - prev)
+                    a = a * adt.type(inner) + prev
+                arg = a
+                inner *= kk
+            self._arg = arg if arg is not None else xp.zeros(self.shape, dtype=adt)
+        return self._arg
+
+
+def _arr(arg):
+    return arg.array() if isinstance(arg, TiledArg) else arg
+
+
+def _tiled_max(x, geo, need_arg):
+    """Max pooling over non-overlapping tiles, one spatial dim at a time (last dim first).
+
+    NOTE: reducing the last dim first turns the first (largest) pass into 1-D strided ops
+    (the pair of a 2x2 window's columns are neighbours in memory); later passes work on
+    the already shrunk array. Ties: reducing the inner dim first and then the outer ones
+    with strict ``>`` picks the first maximum in window (row-major) order, as torch does.
+    NaN is not handled here: the caller falls back when the result holds a NaN.
+    Returns ``(values, TiledArg or None)``.
+    """
+    xp = get_xp(x)
+    nd = len(geo.k)
+    cur = x[(slice(None), slice(None)) + tuple(slice(0, o * kk) for o, kk in
+                                               zip(geo.out, geo.k))]
+    stages = []
+    for i in reversed(range(nd)):
+        kk = geo.k[i]
+        if kk == 1:
+            continue
+        lead = (slice(None),) * (2 + i)
+        vs = [cur[lead + (slice(j, None, kk),)] for j in range(kk)]
+        best = vs[0]
+        a = None
+        for j in range(1, kk):
+            if need_arg:
+                better = xp.greater(vs[j], best)
+            best = xp.maximum(best, vs[j]) if j == 1 else xp.maximum(best, vs[j], out=best)
+            if need_arg:
+                step = better.view(np.int8)
+                if j == 1:
+                    a = step
+                else:       # offsets grow with j: the largest strict improvement wins
+                    xp.maximum(a, xp.multiply(step, np.int8(j), out=step), out=a)
+        if need_arg:
+            stages.append((i, kk, a))
+        cur = best
+    if cur.base is not None and xp.may_share_memory(cur, x):    # every kernel dim was 1
+        cur = cur.copy()
+    return cur, (TiledArg(stages, geo, cur.shape) if need_arg else None)
+
+
+def _tiled_scatter(g, targ, geo, covered):
+    """Adjoint of ``_tiled_max``: expand the gradient one stage at a time (outer dim first)."""
+    xp = get_xp(g)
+    gx = (xp.empty if covered else xp.zeros)(g.shape[:2] + tuple(geo.in_sp), dtype=g.dtype)
+    target = gx[(slice(None), slice(None)) + tuple(slice(0, o * kk) for o, kk in
+                                                   zip(geo.out, geo.k))]
+    cur = g
+    stages = targ.stages[::-1]
+    if not stages:
+        target[...] = g
+        return gx
+    for n, (i, kk, a) in enumerate(stages):
+        shape = list(cur.shape)
+        shape[2 + i] *= kk
+        dst = target if n == len(stages) - 1 else xp.empty(shape, dtype=g.dtype)
+        lead = (slice(None),) * (2 + i)
+        if kk == 2:      # a is 0/1: dst1 = g * a, dst0 = g - dst1
+            d1 = xp.multiply(cur, a, out=dst[lead + (slice(1, None, 2),)])
+            xp.subtract(cur, d1, out=dst[lead + (slice(0, None, 2),)])
+        else:
+            for j in range(kk):
+                xp.multiply(cur, a == j, out=dst[lead + (slice(j, None, kk),)])
+        cur = dst
+    return gx
+
+
+def max_pool_raw(x, geo, need_arg=True):
+    """Returns (values, arg): arg is the winning kernel-offset number per output (None when
+    ``need_arg`` is false: inference needs no indices).
 
     NOTE: written with maximum / compare / integer max (vectorised, branch-free) rather than
     masked copies, which are several times slower on random data. Because offsets are visited
@@ -83,6 +200,12 @@ def max_pool_raw(x, geo):
     i.e. torch's first maximum.
     """
     xp = get_xp(x)
+    if _tiled(geo) and x.dtype.kind in "fiu" and max(geo.k) < 128:
+        best, arg = _tiled_max(x, geo, need_arg)
+        # a NaN anywhere in a window makes its max NaN; a sum is the cheapest finite test
+        if x.dtype.kind != "f" or best.size == 0 or bool(xp.isfinite(best.sum())) \
+                or not bool(xp.isnan(best).any()):
+            return best, arg
     buf = geo.pad(xp, x, _lowest(x.dtype))
     check_nan = x.dtype.kind == "f" and bool(xp.isnan(x).any())
     adt = _arg_dtype(len(geo.offsets))
@@ -91,7 +214,11 @@ def max_pool_raw(x, geo):
         v = buf[geo.slice(offs)]
         if best is None:
             best = v.copy()
-            arg = xp.zeros(best.shape, dtype=adt)
+            if need_arg:
+                arg = xp.zeros(best.shape, dtype=adt)
+            continue
+        if not need_arg and not check_nan:
+            xp.maximum(best, v, out=best)
             continue
         better = xp.greater(v, best)
         if check_nan:
@@ -99,6 +226,8 @@ def max_pool_raw(x, geo):
             best = xp.where(better, v, best)
         else:
             xp.maximum(best, v, out=best)
+        if not need_arg:
+            continue
         if adt == np.int8:       # reuse the mask's bytes: better * n, in place
             step = better.view(np.int8)
             xp.multiply(step, np.int8(n), out=step)
@@ -110,6 +239,7 @@ def max_pool_raw(x, geo):
 
 def flat_indices(arg, geo):
     """torch's return_indices: the flat position of each max within its (unpadded) plane."""
+    arg = _arr(arg)
     xp = get_xp(arg)
     nd = len(geo.k)
     flat = None
@@ -130,7 +260,11 @@ def flat_indices(arg, geo):
 def scatter_raw(g, arg, geo):
     """Send each output's gradient to its winning input position (strided adds)."""
     xp = get_xp(g)
-    buf = xp.zeros(geo.padded_shape(g.shape[:2]), dtype=g.dtype)
+    covered = _tiled(geo) and all(o * kk == n for o, kk, n in zip(geo.out, geo.k, geo.in_sp))
+    if isinstance(arg, TiledArg):
+        return _tiled_scatter(g, arg, geo, covered)
+    # tiles covering the input exactly: every position is written below, no zero fill needed
+    buf = (xp.empty if covered else xp.zeros)(geo.padded_shape(g.shape[:2]), dtype=g.dtype)
     for n, offs in enumerate(geo.offsets):
         if geo.overlap:
             buf[geo.slice(offs)] += g * (arg == n)
@@ -142,6 +276,7 @@ def scatter_raw(g, arg, geo):
 def gather_raw(t, arg, geo):
     """The input values at each output's winning position (the adjoint of scatter_raw)."""
     xp = get_xp(t)
+    arg = _arr(arg)
     buf = geo.pad(xp, t, 0)
     out = xp.zeros(arg.shape, dtype=t.dtype)
     for n, offs in enumerate(geo.offsets):
@@ -154,7 +289,8 @@ class MaxPoolNd(Function):
 
     @staticmethod
     def forward(ctx, x, geo, return_indices):
-        vals, arg = max_pool_raw(x._data, geo)
+        need = bool(return_indices or ctx.needs_input_grad[0])
+        vals, arg = max_pool_raw(x._data, geo, need_arg=need)
         ctx.geo = geo
         ctx.arg = arg
         out = wrap(vals, x._dtype)
