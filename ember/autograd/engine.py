@@ -9,9 +9,15 @@
 ``autograd.grad`` uses the same walk, capturing gradients at the requested inputs instead of
 accumulating them into ``.grad``, and runs only the nodes that lead to those inputs.
 """
+import sys
+
 import numpy as np
 
 from .function import AccumulateGrad
+
+# references to an unshared gradient inside _accumulate: the engine's `grads` list, the
+# parameter `g`, and getrefcount's own argument
+_STEAL_REFS = 3
 from .grad_mode import STATE
 
 __all__ = ["run_backward", "sum_to"]
@@ -142,6 +148,7 @@ def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, 
         useful = None
 
     buffers = {}
+    root_ids = {id(g) for g in root_grads.values()}  # the caller's gradients: never stolen
     for (node, nr), g in root_grads.items():
         buf = buffers.get(node)
         if buf is None:
@@ -177,7 +184,8 @@ def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, 
                     continue
             if type(node) is AccumulateGrad:
                 if not capture:
-                    _accumulate(node, grads[0], create_graph)
+                    _accumulate(node, grads[0], create_graph, grads[0] is not None
+                                and id(grads[0]) not in root_ids)
                 continue
             in_grads = _call_node(node, grads)
             if not retain_graph:
@@ -202,6 +210,9 @@ def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, 
                 deps[nxt] = d
                 if d == 0:
                     ready.append(nxt)
+            # drop this frame's references to the gradients, so a leaf that receives one of
+            # them can tell (by reference count) whether it is the only holder
+            in_grads = g = grads = None
     finally:
         STATE.enabled = prev_mode
 
@@ -266,8 +277,13 @@ def _call_node(node, grads):
     return out
 
 
-def _accumulate(node, g, create_graph):
-    """Add ``g`` into the leaf's ``.grad`` (never mutating a gradient someone else holds)."""
+def _accumulate(node, g, create_graph, may_steal=False):
+    """Add ``g`` into the leaf's ``.grad`` (never mutating a gradient someone else holds).
+
+    A first gradient is taken over without a copy only when nobody else can see it: it was
+    computed in this backward pass (``may_steal``), owns its memory, and the only references
+    to it are the engine's (as torch checks the reference count).
+    """
     from .._tensor import Tensor
     if g is None:
         return
@@ -288,9 +304,15 @@ def _accumulate(node, g, create_graph):
         g = g.to(t._dtype)
     old = t._grad
     if old is None:
-        # copy: the incoming gradient may be shared with other leaves (AddBackward hands the
-        # same tensor to both inputs), and .grad is later modified in place
-        t._grad = g if create_graph else Tensor._wrap(g._data.copy(), g._dtype)
+        if create_graph:
+            t._grad = g
+        elif (may_steal and type(g) is Tensor and g._base is None and g._data.base is None
+              and sys.getrefcount(g) <= _STEAL_REFS):
+            t._grad = g
+        else:
+            # copy: the gradient may be shared (AddBackward hands one tensor to both inputs,
+            # a hook may keep it), and .grad is later modified in place
+            t._grad = Tensor._wrap(g._data.copy(), g._dtype)
     elif create_graph:
         t._grad = old + g
     else:

@@ -388,3 +388,28 @@ def test_inplace_on_views_rewrites_base_history_like_torch():
         leaf = m.ones(3, requires_grad=True)
         with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad"):
             leaf[1:].mul_(2)
+
+
+def test_leaf_grad_never_aliases_a_gradient_someone_else_holds():
+    # a gradient kept by a hook is copied into .grad, not shared
+    w = ember.ones(3, requires_grad=True)
+    kept = []
+    h = (w * 2)
+    h.register_hook(lambda g: kept.append(g))
+    (h * 3).sum().backward()
+    w.grad.mul_(0)
+    np.testing.assert_allclose(kept[0].numpy(), [3.0, 3.0, 3.0])
+    # the caller's gradient passed to backward() on a leaf is copied
+    x = ember.zeros(2, requires_grad=True)
+    g = ember.tensor([1.0, 2.0])
+    x.backward(g)
+    x.grad.add_(10)
+    np.testing.assert_allclose(g.numpy(), [1.0, 2.0])
+    # a fresh, unshared gradient (matmul result) is taken over without a copy, and later
+    # accumulation stays correct
+    a = ember.randn(4, 3, requires_grad=True)
+    b = ember.randn(3, 2)
+    (a @ b).sum().backward()
+    first = a.grad.clone()
+    (a @ b).sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), 2 * first.numpy(), rtol=1e-6)
