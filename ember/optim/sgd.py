@@ -1,6 +1,7 @@
 """Stochastic gradient descent (optionally with momentum), as ``torch.optim.SGD``."""
 from .optimizer import (Optimizer, _call_closure, _check_differentiable, _grad_of, _scalar,
                         _use_no_grad)
+from .._device import get_xp
 from .._tensor import Tensor
 
 __all__ = ["SGD"]
@@ -101,7 +102,24 @@ def _sgd_update(p, grad, buf, *, lr, momentum, dampening, weight_decay, nesterov
             b *= momentum
             b += (1 - dampening) * grad
         grad = grad + momentum * buf._data if nesterov else buf._data
-    param -= lr * grad
+    step = _scratch_like(grad)
+    get_xp(grad).multiply(grad, lr, out=step)
+    param -= step
     p._bump()
+    return buf
+
+
+_SCRATCH = {}
+
+
+def _scratch_like(a):
+    """A reusable buffer shaped like ``a`` for the scaled step (a fresh multi-MB temporary per
+    parameter per step costs page faults comparable to the update itself)."""
+    key = (a.shape, a.dtype.str, type(a), getattr(getattr(a, "device", None), "id", None))
+    buf = _SCRATCH.get(key)
+    if buf is None:
+        if len(_SCRATCH) > 64:
+            _SCRATCH.clear()
+        buf = _SCRATCH[key] = get_xp(a).empty_like(a)
     return buf
 
