@@ -374,7 +374,7 @@ class Tensor:
             >>> x.grad
             tensor([2., 4.])
         """
-        if self.grad_fn is not None and not self._retains_grad and STATE.enabled is not None:
+        if self.grad_fn is not None and not self._retains_grad:
             import warnings
             warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. "
@@ -643,7 +643,7 @@ class Tensor:
         if force:
             t = self.detach().cpu()
             return t._data
-        if self._requires_grad and STATE.enabled is not None:
+        if self._requires_grad:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
                                "tensor.detach().numpy() instead.")
         if type(self._data) is not np.ndarray:
@@ -827,7 +827,3 @@ def _wrap_dim(dim, ndim):
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
                          f"but got {dim})")
     return dim + n if dim < 0 else dim
-
-
-# imported last: the autograd package imports this module (circular by design)
-from .autograd.grad_mode import STATE  # noqa: E402
