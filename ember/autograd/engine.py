@@ -188,9 +188,7 @@ def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, 
                                 and id(grads[0]) not in root_ids)
                 continue
             in_grads = _call_node(node, grads)
-            if not retain_graph:
-                node._saved = None
-                node._freed = True
+            _release(node, retain_graph)
             for e, g, meta in zip(node._edges, in_grads, node._in_meta):
                 if e is None:
                     continue
@@ -233,9 +231,9 @@ def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, 
 
 
 def _release(node, retain_graph):
-    if not retain_graph and not isinstance(node, AccumulateGrad):
-        if node._saved is not None:
-            node._saved = None
+    """Free a node's saved tensors after it ran (unless the graph is retained)."""
+    if not retain_graph and type(node) is not AccumulateGrad:
+        node._saved = None
         node._freed = True
 
 
