@@ -19,6 +19,23 @@ def _inplace_str(inplace, first=False):
     return "inplace=True" if first else ", inplace=True"
 
 
+class _InplaceActivation(Module):
+    """Base of the parameter-free activations whose only option is ``inplace``: the subclass
+    names its functional form in ``_function``."""
+    __constants__ = ["inplace"]
+    _function = None
+
+    def __init__(self, inplace=False):
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input):
+        return self._function(input, inplace=self.inplace)
+
+    def extra_repr(self):
+        return _inplace_str(self.inplace, True)
+
+
 class Threshold(Module):
     """``y = x if x > threshold else value``.
 
@@ -42,7 +59,7 @@ class Threshold(Module):
         return f"threshold={self.threshold}, value={self.value}{_inplace_str(self.inplace)}"
 
 
-class ReLU(Module):
+class ReLU(_InplaceActivation):
     """``max(0, x)`` elementwise.
 
     Args:
@@ -53,17 +70,7 @@ class ReLU(Module):
         >>> ember.nn.ReLU()(ember.tensor([-1.0, 2.0]))
         tensor([0., 2.])
     """
-    __constants__ = ["inplace"]
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input):
-        return F.relu(input, inplace=self.inplace)
-
-    def extra_repr(self):
-        return _inplace_str(self.inplace, True)
+    _function = staticmethod(F.relu)
 
 
 class RReLU(Module):
@@ -184,7 +191,7 @@ class Tanh(Module):
         return _F.tanh(input)
 
 
-class SiLU(Module):
+class SiLU(_InplaceActivation):
     """``x * sigmoid(x)``.
 
     Example::
@@ -192,20 +199,10 @@ class SiLU(Module):
         >>> ember.nn.SiLU()(ember.tensor([0.0]))
         tensor([0.])
     """
-    __constants__ = ["inplace"]
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input):
-        return F.silu(input, inplace=self.inplace)
-
-    def extra_repr(self):
-        return _inplace_str(self.inplace, True)
+    _function = staticmethod(F.silu)
 
 
-class Mish(Module):
+class Mish(_InplaceActivation):
     """``x * tanh(softplus(x))``.
 
     Example::
@@ -213,17 +210,7 @@ class Mish(Module):
         >>> ember.nn.Mish()(ember.tensor([0.0]))
         tensor([0.])
     """
-    __constants__ = ["inplace"]
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input):
-        return F.mish(input, inplace=self.inplace)
-
-    def extra_repr(self):
-        return _inplace_str(self.inplace, True)
+    _function = staticmethod(F.mish)
 
 
 class Hardswish(Module):
@@ -288,7 +275,7 @@ class CELU(Module):
         return f"alpha={self.alpha}{_inplace_str(self.inplace)}"
 
 
-class SELU(Module):
+class SELU(_InplaceActivation):
     """``scale * elu(x, alpha)`` with the self-normalising constants.
 
     Example::
@@ -296,17 +283,7 @@ class SELU(Module):
         >>> ember.nn.SELU()(ember.tensor([0.0]))
         tensor([0.])
     """
-    __constants__ = ["inplace"]
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input):
-        return F.selu(input, self.inplace)
-
-    def extra_repr(self):
-        return _inplace_str(self.inplace, True)
+    _function = staticmethod(F.selu)
 
 
 class GLU(Module):
