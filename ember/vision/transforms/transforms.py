@@ -559,7 +559,25 @@ class RandomCrop(_Transform):
         return f"{self.__class__.__name__}(size={self.size}, padding={self.padding})"
 
 
-class RandomHorizontalFlip(_Transform):
+class _RandomOp(_Transform):
+    """Base of the transforms that apply one functional op with probability ``p``; the
+    subclass names the op in ``_op``."""
+    _op = None
+
+    def __init__(self, p=0.5):
+        super().__init__()
+        self.p = p
+
+    def forward(self, img):
+        if _rand() < self.p:
+            return self._op(img)
+        return img
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}(p={self.p})"
+
+
+class RandomHorizontalFlip(_RandomOp):
     """Flip an image horizontally with probability ``p``.
 
     Args:
@@ -569,21 +587,10 @@ class RandomHorizontalFlip(_Transform):
         >>> RandomHorizontalFlip(p=1.0)(ember.tensor([[[1., 2.]]])).tolist()
         [[[2.0, 1.0]]]
     """
-
-    def __init__(self, p=0.5):
-        super().__init__()
-        self.p = p
-
-    def forward(self, img):
-        if _rand() < self.p:
-            return F.hflip(img)
-        return img
-
-    def __repr__(self):
-        return f"{self.__class__.__name__}(p={self.p})"
+    _op = staticmethod(F.hflip)
 
 
-class RandomVerticalFlip(_Transform):
+class RandomVerticalFlip(_RandomOp):
     """Flip an image vertically with probability ``p``.
 
     Args:
@@ -593,18 +600,7 @@ class RandomVerticalFlip(_Transform):
         >>> RandomVerticalFlip(p=1.0)(ember.tensor([[[1.], [2.]]])).tolist()
         [[[2.0], [1.0]]]
     """
-
-    def __init__(self, p=0.5):
-        super().__init__()
-        self.p = p
-
-    def forward(self, img):
-        if _rand() < self.p:
-            return F.vflip(img)
-        return img
-
-    def __repr__(self):
-        return f"{self.__class__.__name__}(p={self.p})"
+    _op = staticmethod(F.vflip)
 
 
 class RandomResizedCrop(_Transform):
@@ -1190,7 +1186,7 @@ class GaussianBlur(_Transform):
         return f"{self.__class__.__name__}(kernel_size={self.kernel_size}, sigma={self.sigma})"
 
 
-class RandomInvert(_Transform):
+class RandomInvert(_RandomOp):
     """Invert the colors of an image with probability ``p``.
 
     Args:
@@ -1200,18 +1196,7 @@ class RandomInvert(_Transform):
         >>> RandomInvert(p=1.0)(ember.full((1, 1, 1), 0.25)).item()
         0.75
     """
-
-    def __init__(self, p=0.5):
-        super().__init__()
-        self.p = p
-
-    def forward(self, img):
-        if _rand() < self.p:
-            return F.invert(img)
-        return img
-
-    def __repr__(self):
-        return f"{self.__class__.__name__}(p={self.p})"
+    _op = staticmethod(F.invert)
 
 
 class RandomPosterize(_Transform):
@@ -1292,7 +1277,7 @@ class RandomAdjustSharpness(_Transform):
         return f"{self.__class__.__name__}(sharpness_factor={self.sharpness_factor},p={self.p})"
 
 
-class RandomAutocontrast(_Transform):
+class RandomAutocontrast(_RandomOp):
     """Autocontrast an image with probability ``p``.
 
     Args:
@@ -1302,15 +1287,4 @@ class RandomAutocontrast(_Transform):
         >>> RandomAutocontrast(p=1.0)(ember.tensor([[[0.25, 0.5]]])).tolist()
         [[[0.0, 1.0]]]
     """
-
-    def __init__(self, p=0.5):
-        super().__init__()
-        self.p = p
-
-    def forward(self, img):
-        if _rand() < self.p:
-            return F.autocontrast(img)
-        return img
-
-    def __repr__(self):
-        return f"{self.__class__.__name__}(p={self.p})"
+    _op = staticmethod(F.autocontrast)
