@@ -263,40 +263,30 @@ FLOORS = {"simplecnn": ("simplecnn_step", numpy_simplecnn, 10),
           "lstm": ("lstm_step", numpy_lstm, 20)}
 
 
+def floor_for(workload_name):
+    """The NumPy-floor ``make()`` for a harness workload name (e.g. ``"mlp_step"``)."""
+    for wl, make_np, _ in FLOORS.values():
+        if wl == workload_name:
+            return make_np
+    raise KeyError(f"no NumPy floor for {workload_name!r}; floors: {sorted(FLOORS)}")
+
+
 def main(argv=None):
-    from .run import WORKLOADS
-    from . import workloads  # noqa: F401  (registers simplecnn_step / mlp_step)
+    import importlib.util
+    from .run import bench
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("names", nargs="*", help="simplecnn, mlp, lstm (default: all)")
-    ap.add_argument("--threads", type=int, default=None, help="torch.set_num_threads")
-    ap.add_argument("--repeat", type=int, default=None, help="timed steps per column")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="set_num_threads in every worker")
     ap.add_argument("--json", default=None, help="write the rows here")
     args = ap.parse_args(argv)
-    import ember
-    try:
-        import torch
-        if args.threads:
-            torch.set_num_threads(args.threads)
-    except ImportError:
-        torch = None
+    libs = ["numpy", "ember"]
+    if importlib.util.find_spec("torch") is not None:
+        libs.append("torch")
     rows = []
     for name in args.names or list(FLOORS):
-        wl, make_np, repeat = FLOORS[name]
-        repeat = args.repeat or repeat
-        steps = {"numpy": make_np(), "ember": WORKLOADS[wl][0](ember)}
-        if torch is not None:
-            steps["torch"] = WORKLOADS[wl][0](torch)
-        for s in steps.values():
-            for _ in range(3):
-                s()
-        times = {k: [] for k in steps}
-        for _ in range(repeat):
-            for k, s in steps.items():
-                t0 = time.perf_counter()
-                s()
-                times[k].append(time.perf_counter() - t0)
-        med = {k: statistics.median(v) * 1e3 for k, v in times.items()}
+        med = {k: v * 1e3 for k, v in bench(FLOORS[name][0], libs, args.threads).items()}
         row = {"workload": name, **{k + "_ms": v for k, v in med.items()},
                "ember/numpy": med["ember"] / med["numpy"]}
         if "torch" in med:
@@ -310,8 +300,7 @@ def main(argv=None):
               flush=True)
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"threads": torch.get_num_threads() if torch else None, "rows": rows},
-                      f, indent=2)
+            json.dump({"threads": args.threads, "rows": rows}, f, indent=2)
 
 
 if __name__ == "__main__":

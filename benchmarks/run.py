@@ -7,8 +7,12 @@ Usage::
     python -m benchmarks --json out.json
 
 Each workload is a function ``make(m)`` that, given the module (``ember`` or ``torch``),
-builds its state and returns a zero-argument ``step`` callable. Steps are timed alternately
-(ember, torch, ember, ...) and the median is reported, with the ember/torch ratio.
+builds its state and returns a zero-argument ``step`` callable. Each library runs in its
+own worker process (``python -m benchmarks --worker LIB NAME``), so neither one's
+imports change the other's behaviour -- importing torch raises glibc's mmap threshold and
+made ember's MLP step 30 % faster than it is for a user who never imports torch. The parent
+asks the workers for one step at a time, alternately (ember, torch, ember, ...), so load
+drifts hit both equally, and reports the medians with the ember/torch ratio.
 """
 import argparse
 import json
@@ -21,7 +25,7 @@ import time
 WORKLOADS = {}
 
 
-def workload(name, repeat=20, warmup=3):
+def workload(name, repeat=20, warmup=5):
     """Register ``make(m)`` as a workload named ``name``."""
     def deco(fn):
         WORKLOADS[name] = (fn, repeat, warmup)
@@ -38,16 +42,68 @@ def _time_steps(step, n):
     return out
 
 
-def bench(name, mods):
-    make, repeat, warmup = WORKLOADS[name]
-    steps = {m.__name__: make(m) for m in mods}
-    for s in steps.values():
-        _time_steps(s, warmup)
-    times = {k: [] for k in steps}
-    for _ in range(repeat):  # interleave so load drifts hit both equally
-        for k, s in steps.items():
-            times[k] += _time_steps(s, 1)
-    return {k: statistics.median(v) for k, v in times.items()}
+def _worker(lib, name, threads):
+    """Serve one library's (``ember``, ``torch`` or ``numpy``) ``name`` workload: one timed step per ``s`` line on stdin."""
+    make, _, warmup = WORKLOADS[name]
+    if lib == "numpy":  # the hand-written NumPy floor of the same step
+        from .numpy_floor import floor_for
+        if threads:
+            from threadpoolctl import threadpool_limits
+            threadpool_limits(threads)
+        step = floor_for(name)()
+    else:
+        m = __import__(lib)
+        if threads:
+            m.set_num_threads(threads)
+        step = make(m)
+    _time_steps(step, warmup)
+    print("ready", flush=True)
+    for line in sys.stdin:
+        if line.strip() != "s":
+            break
+        print(repr(_time_steps(step, 1)[0]), flush=True)
+
+
+def _start_worker(lib, name, threads, cpu=None):
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ)
+    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+    cmd = [sys.executable, "-m", "benchmarks", "--worker", lib, name,
+           "--threads", str(threads or 0)]
+    pin = None
+    if cpu is not None and hasattr(os, "sched_setaffinity"):
+        def pin():
+            os.sched_setaffinity(0, {cpu})
+    proc = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            text=True, preexec_fn=pin)
+    if proc.stdout.readline().strip() != "ready":
+        proc.kill()
+        raise RuntimeError(f"benchmark worker {lib}/{name} failed to start")
+    return proc
+
+
+def bench(name, libs, threads=None):
+    """Median step time of workload ``name`` for each library in ``libs``, interleaved."""
+    _, repeat, _ = WORKLOADS[name]
+    # Single-threaded, each worker gets a CPU of its own (when there are enough), so that
+    # whether the two processes happened to share a core -- and evict each other's caches --
+    # does not decide the result.
+    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    pinned = threads == 1 and len(cpus) >= len(libs)
+    workers = {lib: _start_worker(lib, name, threads, cpus[i] if pinned else None)
+               for i, lib in enumerate(libs)}
+    times = {lib: [] for lib in libs}
+    try:
+        for _ in range(repeat):  # interleave so load drifts hit both equally
+            for lib, w in workers.items():
+                w.stdin.write("s\n")
+                w.stdin.flush()
+                times[lib].append(float(w.stdout.readline()))
+    finally:
+        for w in workers.values():
+            w.stdin.close()
+            w.wait()
+    return {lib: statistics.median(v) for lib, v in times.items()}
 
 
 # ----------------------------------------------------------------------------- workloads
@@ -89,18 +145,16 @@ def main(argv=None):
     ap.add_argument("names", nargs="*", help="workloads to run (default: all)")
     ap.add_argument("--json", default="benchmarks/results.json")
     ap.add_argument("--threads", type=int, default=None,
-                    help="torch.set_num_threads (default: torch's own default)")
+                    help="set_num_threads for both libraries (default: their own defaults)")
+    ap.add_argument("--worker", nargs=2, metavar=("LIB", "NAME"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.worker:
+        return _worker(*args.worker, args.threads)
 
-    import ember
-    mods = [ember]
-    try:
-        import torch
-        if args.threads:
-            torch.set_num_threads(args.threads)
-        mods.append(torch)
-    except ImportError:
-        torch = None
+    import importlib.util
+    torch = importlib.util.find_spec("torch") is not None
+    libs = ["ember"] + (["torch"] if torch else [])
+    if not torch:
         print("torch is not installed: timing ember alone")
 
     rows = []
@@ -115,7 +169,7 @@ def main(argv=None):
             if torch:
                 r["torch"] = peak_rss_mb("torch")
         else:
-            r = bench(name, mods)
+            r = bench(name, libs, args.threads)
         ratio = r["ember"] / r["torch"] if "torch" in r else None
         rows.append({"workload": name, **r, "ratio": ratio})
         unit = "MB" if name == "rss" else "ms"
@@ -125,6 +179,5 @@ def main(argv=None):
         print(f"{name:28s} ember {r['ember'] * scale:10.2f} {unit}   torch {tt} {unit}   "
               f"ember/torch {rr}", flush=True)
     with open(args.json, "w") as f:
-        json.dump({"threads": (torch.get_num_threads() if torch else None), "rows": rows}, f,
-                  indent=2)
+        json.dump({"threads": args.threads, "rows": rows}, f, indent=2)
     print(f"wrote {args.json}")

@@ -10,6 +10,7 @@ Write ordinary PyTorch code against ``ember`` (or run a torch script unchanged w
 """
 __version__ = "2.5.0+ember0.1.0"  # the torch API version ember follows, and ember's own
 
+from . import _malloc  # noqa: F401  (glibc malloc thresholds, see its docstring)
 from . import _dtype
 from ._dtype import (dtype, float16, bfloat16, float32, float64, complex64, complex128, int8,
                      int16, int32, int64, uint8, promote_types, result_type, can_cast,
