@@ -179,6 +179,44 @@ class _NullCtx:
 _NULL_CTX = _NullCtx()
 
 
+# Set once a GPU other than device 0 is used (a tensor on cuda:N, N > 0, or set_device):
+# from then on ops, backward and optimizer steps make their operands' GPU current first.
+# Before that, the check costs one list lookup per op.
+MULTI_GPU = [False]
+
+
+def device_guard(objs):
+    """The CuPy ``Device`` to make current for an op on ``objs``, or None when nothing to do.
+
+    CuPy launches kernels on the *current* GPU and refuses arrays that live on another one,
+    while torch runs every op on its operands' device. The first CUDA tensor (or array) among
+    ``objs`` (looking one level into lists and tuples, as for ``cat``) decides.
+
+    Args:
+        objs (iterable): an op's arguments.
+
+    Example::
+
+        >>> device_guard([ember.zeros(2)]) is None   # CPU tensors: nothing to switch
+        True
+    """
+    for o in objs:
+        if isinstance(o, (list, tuple)):
+            found = device_guard(o)
+            if found is not None:
+                return found
+            continue
+        arr = getattr(o, "_data", o)
+        if not isinstance(arr, np.ndarray):
+            if not hasattr(arr, "device") or not hasattr(arr, "__cuda_array_interface__"):
+                continue
+        elif type(arr) is np.ndarray or not getattr(arr, "_ember_fake_cuda", False):
+            continue
+        dev = arr.device
+        return dev if dev.id != _cuda_xp().cuda.runtime.getDevice() else None
+    return None
+
+
 def on_device(d):
     """A context manager that makes GPU ``d`` current while arrays are allocated on it.
 
@@ -194,6 +232,8 @@ def on_device(d):
     """
     if d is None or d.type != "cuda" or d.index is None:
         return _NULL_CTX
+    if d.index:
+        MULTI_GPU[0] = True
     return d.xp.cuda.Device(d.index)
 
 

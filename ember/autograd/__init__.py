@@ -25,8 +25,10 @@ def _make_grads(outputs, grad_outputs, create_graph):
                 if not out._dtype.is_floating_point:
                     raise RuntimeError(f"grad can be implicitly created only for real scalar "
                                        f"outputs but got {out._dtype}")
-                xp = out.device.xp
-                g = Tensor._wrap(xp.ones(out._data.shape, dtype=out._dtype.np), out._dtype)
+                from .._device import on_device
+                with on_device(out.device):
+                    g = Tensor._wrap(out.device.xp.ones(out._data.shape, dtype=out._dtype.np),
+                                     out._dtype)
             grads.append(g)
         else:
             if not isinstance(g, Tensor):

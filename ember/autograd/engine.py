@@ -18,6 +18,7 @@ from .function import AccumulateGrad
 # references to an unshared gradient inside _accumulate: the engine's `grads` list, the
 # parameter `g`, and getrefcount's own argument
 _STEAL_REFS = 3
+from .._device import MULTI_GPU, device_guard
 from .grad_mode import STATE
 
 __all__ = ["run_backward", "sum_to"]
@@ -239,6 +240,11 @@ def _release(node, retain_graph):
 
 def _call_node(node, grads):
     """Run one node's backward with its pre/post hooks; returns one grad per input edge."""
+    if MULTI_GPU[0]:
+        dev = device_guard(grads)
+        if dev is not None:
+            with dev:
+                return _call_node(node, grads)
     meta = node._out_meta
     if node._materialize and meta is not None and any(g is None for g in grads):
         from .._tensor import Tensor
@@ -285,6 +291,11 @@ def _accumulate(node, g, create_graph, may_steal=False):
     from .._tensor import Tensor
     if g is None:
         return
+    if MULTI_GPU[0]:
+        dev = device_guard((g,))
+        if dev is not None:
+            with dev:
+                return _accumulate(node, g, create_graph, may_steal)
     t = node.variable
     if node._tensor_hooks:
         for h in list(node._tensor_hooks.get(0, {}).values()):

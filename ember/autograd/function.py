@@ -9,6 +9,7 @@ Built-in ops (``ember/ops/``) use exactly this public API.
 """
 import functools
 
+from .._device import MULTI_GPU, device_guard
 from .grad_mode import STATE
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable", "Node", "BackwardCFunction"]
@@ -461,6 +462,11 @@ class Function:
             >>> Neg.apply(ember.ones(1, requires_grad=True))
             tensor([-1.], grad_fn=<NegBackward...>)
         """
+        if MULTI_GPU[0]:
+            dev = device_guard(args)
+            if dev is not None:
+                with dev:
+                    return cls.apply(*args, **kwargs)
         ctx = cls._backward_cls()
         ctx._saved = None
         ctx._non_diff = None

@@ -236,6 +236,9 @@ def set_device(device):
     idx = _get_device_index(device, optional=False)
     if idx >= 0:
         _lazy_init()
+        if idx:
+            from .._device import MULTI_GPU
+            MULTI_GPU[0] = True
         _xp().cuda.runtime.setDevice(idx)
 
 

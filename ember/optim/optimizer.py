@@ -21,6 +21,7 @@ from itertools import chain
 
 import numpy as np
 
+from .._device import MULTI_GPU, device_guard
 from .._dtype import float32, float64, get_default_dtype
 from .._tensor import Tensor
 from ..autograd.function import _Handle
@@ -527,6 +528,46 @@ def _register(registry, hook, prepend):
     return handle
 
 
+def _step_on_devices(step, opt, args, kwargs):
+    """Run ``step`` with each parameter's GPU current (CuPy computes on the current GPU only).
+
+    Parameters on one GPU: one step under that GPU. Parameters on several GPUs (model
+    parallelism): one step per GPU over that GPU's parameters, the groups' hyper-parameters
+    unchanged (optimizer state is kept per parameter, so the split is exact).
+    """
+    by_dev = {}
+    for g in opt.param_groups:
+        for p in g["params"]:
+            dev = device_guard((p,))
+            by_dev.setdefault(None if dev is None else dev.id, dev)
+    if len(by_dev) <= 1:
+        dev = next(iter(by_dev.values()), None)
+        if dev is None:
+            return step(opt, *args, **kwargs)
+        with dev:
+            return step(opt, *args, **kwargs)
+    if args or kwargs.get("closure") is not None:
+        raise RuntimeError("optimizer.step(closure) with parameters on several GPUs is not "
+                           "supported: the closure would run once per GPU. Use one optimizer "
+                           "per GPU, or call step() without a closure.")
+    groups = opt.param_groups
+    out = None
+    try:
+        for key, dev in by_dev.items():
+            opt.param_groups = [
+                dict(g, params=[p for p in g["params"]
+                                if getattr(device_guard((p,)), "id", None) == key])
+                for g in groups]
+            if dev is None:
+                out = step(opt, *args, **kwargs)
+            else:
+                with dev:
+                    out = step(opt, *args, **kwargs)
+    finally:
+        opt.param_groups = groups
+    return out
+
+
 def _with_step_hooks(step):
     """Wrap an optimizer class's ``step`` so global and per-instance hooks run around it."""
     @functools.wraps(step)
@@ -540,7 +581,8 @@ def _with_step_hooks(step):
                 else:
                     raise RuntimeError(f"{step} must return None or a tuple of (new_args, "
                                        f"new_kwargs), but got {result}.")
-        out = step(self, *args, **kwargs)
+        out = (_step_on_devices(step, self, args, kwargs) if MULTI_GPU[0]
+               else step(self, *args, **kwargs))
         for post_hook in chain(self._optimizer_step_post_hooks.values(),
                                _global_optimizer_post_hooks.values()):
             post_hook(self, args, kwargs)

@@ -13,6 +13,7 @@ def fake_cuda():
         yield _fake
     finally:
         _fake.uninstall()
+        ember._device.MULTI_GPU[0] = False  # as in a fresh process
 
 
 @pytest.fixture

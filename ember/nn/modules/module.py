@@ -11,6 +11,7 @@ import weakref
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
+from ..._device import MULTI_GPU, device_guard
 from ..._tensor import Tensor
 from ...autograd.function import Function
 from ...autograd.grad_mode import no_grad
@@ -761,6 +762,11 @@ class Module:
 
     # ---------------------------------------------------------------- call
     def _call_impl(self, *args, **kwargs):
+        if MULTI_GPU[0]:  # run on the inputs' GPU (see ember._device.device_guard)
+            dev = device_guard(args)
+            if dev is not None:
+                with dev:
+                    return self._call_impl(*args, **kwargs)
         d = self.__dict__
         if not (d["_forward_hooks"] or d["_forward_pre_hooks"] or d["_backward_hooks"]
                 or d["_backward_pre_hooks"] or _global_forward_hooks
