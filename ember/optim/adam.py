@@ -1,6 +1,7 @@
 """Adam, as ``torch.optim.Adam`` (AdamW is Adam with ``decoupled_weight_decay=True``)."""
 from .optimizer import (Optimizer, _call_closure, _check_differentiable, _grad_of, _incr,
-                        _lerp_, _real, _scalar, _step_tensor, _use_no_grad, _zeros_like)
+                        _chunks, _lerp_, _real, _scalar, _scratch_like, _step_tensor, _use_no_grad,
+                        _zeros_like)
 from .._tensor import Tensor
 
 __all__ = ["Adam"]
@@ -109,28 +110,35 @@ def _adam_update(p, grad, state, *, lr, beta1, beta2, eps, weight_decay, amsgrad
     xp = p.device.xp
     param = p._data
     step = _incr(state["step"])
-    if weight_decay != 0:
-        if decoupled:
-            param *= 1 - lr * weight_decay
-        else:
-            grad = grad + weight_decay * param
+    decay = 1 - lr * weight_decay if weight_decay != 0 and decoupled else None
+    if weight_decay != 0 and not decoupled:
+        grad = grad + weight_decay * param
     exp_avg, exp_avg_sq = _real(state["exp_avg"]._data), _real(state["exp_avg_sq"]._data)
-    grad, param_r = _real(grad), _real(param)
-    _lerp_(exp_avg, grad, 1 - beta1)
-    exp_avg_sq *= beta2
-    exp_avg_sq += (1 - beta2) * grad * grad
-
+    max_sq = _real(state["max_exp_avg_sq"]._data) if amsgrad else None
     bias_correction1 = 1 - beta1 ** step
     bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
     step_size = lr / bias_correction1
-    if amsgrad:
-        max_sq = _real(state["max_exp_avg_sq"]._data)
-        xp.maximum(max_sq, exp_avg_sq, out=max_sq)
-        denom = xp.sqrt(max_sq) / bias_correction2_sqrt
-    else:
-        denom = xp.sqrt(exp_avg_sq) / bias_correction2_sqrt
-    denom += eps
-    param_r -= step_size * exp_avg / denom
+    for param_c, grad_c, avg_c, sq_c, max_c in _chunks(_real(param), _real(grad), exp_avg,
+                                                       exp_avg_sq, max_sq):
+        tmp = _scratch_like(param_c)
+        if decay is not None:  # AdamW's decoupled weight decay
+            param_c *= decay
+        # torch's order of operations: addcmul = (value * g) * g, addcdiv = value * (a / d)
+        _lerp_(avg_c, grad_c, 1 - beta1, tmp)
+        sq_c *= beta2
+        xp.multiply(grad_c, 1 - beta2, out=tmp)
+        tmp *= grad_c
+        sq_c += tmp
+        if amsgrad:
+            xp.maximum(max_c, sq_c, out=max_c)
+            xp.sqrt(max_c, out=tmp)
+        else:
+            xp.sqrt(sq_c, out=tmp)
+        tmp /= bias_correction2_sqrt
+        tmp += eps
+        xp.divide(avg_c, tmp, out=tmp)
+        tmp *= step_size
+        param_c -= tmp
     p._bump()
 
 

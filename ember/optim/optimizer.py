@@ -21,7 +21,7 @@ from itertools import chain
 
 import numpy as np
 
-from .._device import MULTI_GPU, device_guard
+from .._device import MULTI_GPU, device_guard, get_xp
 from .._dtype import float32, float64, get_default_dtype
 from .._tensor import Tensor
 from ..autograd.function import _Handle
@@ -136,15 +136,62 @@ def _real(arr):
     return arr
 
 
-def _lerp_(start, end, weight):
-    """``start.lerp_(end, weight)`` with torch's two-sided formula (scalar weight)."""
+def _lerp_(start, end, weight, diff=None):
+    """``start.lerp_(end, weight)`` with torch's two-sided formula (scalar weight).
+
+    ``diff`` is a scratch array for ``end - start`` (default: the shared one of
+    :func:`_scratch_like`)."""
+    if diff is None:
+        diff = _scratch_like(start)
+    get_xp(start).subtract(end, start, out=diff)
     if weight < 0.5:
-        start += weight * (end - start)
+        diff *= weight
+        start += diff
     else:
-        diff = end - start
         start[...] = end
-        start -= (1.0 - weight) * diff
+        diff *= 1.0 - weight
+        start -= diff
     return start
+
+
+CHUNK = 65536
+
+
+def _chunks(*arrays):
+    """Yield tuples of matching pieces of ``arrays`` (None entries stay None), ~256 KB each.
+
+    An optimizer update is a dozen elementwise passes over parameter-sized arrays; run piece
+    by piece, the pieces stay in the L2 cache between passes instead of streaming every
+    array through memory a dozen times (Adam on the seed MLP: 2.2 -> 1.6 ms per step). Arrays
+    that are not C-contiguous NumPy arrays of one size are yielded whole.
+    """
+    live = [a for a in arrays if a is not None]
+    n = live[0].size
+    if n <= CHUNK or not all(type(a) is np.ndarray and a.size == n and a.flags.c_contiguous
+                             for a in live):
+        yield arrays
+        return
+    flat = [None if a is None else a.reshape(-1) for a in arrays]
+    for i in range(0, n, CHUNK):
+        yield tuple(None if a is None else a[i:i + CHUNK] for a in flat)
+
+
+_SCRATCH = {}
+
+
+def _scratch_like(a):
+    """A reusable buffer shaped like ``a`` for optimizer intermediates (a fresh multi-MB
+    temporary per parameter per step costs page faults comparable to the update itself).
+
+    One buffer per (shape, dtype, device): a caller must be done with it before calling
+    anything else that uses it."""
+    key = (a.shape, a.dtype.str, type(a), getattr(getattr(a, "device", None), "id", None))
+    buf = _SCRATCH.get(key)
+    if buf is None:
+        if len(_SCRATCH) > 64:
+            _SCRATCH.clear()
+        buf = _SCRATCH[key] = get_xp(a).empty_like(a)
+    return buf
 
 
 def _grad_of(p, maximize):

@@ -2,7 +2,7 @@
 import numpy as np
 
 from .optimizer import (Optimizer, _call_closure, _check_differentiable, _grad_of, _scalar,
-                        _use_no_grad)
+                        _scratch_like, _use_no_grad)
 from .._device import get_xp
 from .._tensor import Tensor
 
@@ -133,19 +133,4 @@ def _axpy(alpha, x, y):
         return False
     fn(x.reshape(-1), y.reshape(-1), a=alpha)  # updates y's memory in place
     return True
-
-
-_SCRATCH = {}
-
-
-def _scratch_like(a):
-    """A reusable buffer shaped like ``a`` for the scaled step (a fresh multi-MB temporary per
-    parameter per step costs page faults comparable to the update itself)."""
-    key = (a.shape, a.dtype.str, type(a), getattr(getattr(a, "device", None), "id", None))
-    buf = _SCRATCH.get(key)
-    if buf is None:
-        if len(_SCRATCH) > 64:
-            _SCRATCH.clear()
-        buf = _SCRATCH[key] = get_xp(a).empty_like(a)
-    return buf
 
