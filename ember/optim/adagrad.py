@@ -1,8 +1,8 @@
 """Adagrad, as ``torch.optim.Adagrad``."""
 from .adam import _steps_to_tensors
 from .optimizer import (Optimizer, _call_closure, _check_differentiable, _check_not_sparse,
-                        _full_like, _grad_of, _incr, _real, _scalar, _step_tensor,
-                        _use_no_grad)
+                        _chunks, _full_like, _grad_of, _incr, _real, _scalar,
+                        _scratch_like, _step_tensor, _use_no_grad)
 from .._tensor import Tensor
 
 __all__ = ["Adagrad"]
@@ -116,9 +116,13 @@ def _adagrad_update(p, grad, state, *, lr, lr_decay, weight_decay, eps):
     if weight_decay != 0:
         grad = grad + weight_decay * param
     clr = lr / (1 + (step - 1) * lr_decay)
-    grad, param_r, state_sum = _real(grad), _real(param), _real(state["sum"]._data)
-    state_sum += grad * grad
-    std = xp.sqrt(state_sum)
-    std += eps
-    param_r -= clr * grad / std
+    for param_c, grad_c, sum_c in _chunks(_real(param), _real(grad), _real(state["sum"]._data)):
+        tmp = _scratch_like(param_c)  # torch's order: addcdiv = value * (grad / std)
+        xp.multiply(grad_c, grad_c, out=tmp)
+        sum_c += tmp
+        xp.sqrt(sum_c, out=tmp)
+        tmp += eps
+        xp.divide(grad_c, tmp, out=tmp)
+        tmp *= clr
+        param_c -= tmp
     p._bump()

@@ -1,8 +1,8 @@
 """RMSprop, as ``torch.optim.RMSprop``."""
 from .adam import _steps_to_tensors
 from .optimizer import (Optimizer, _call_closure, _check_differentiable, _check_not_sparse,
-                        _grad_of, _incr, _lerp_, _real, _scalar, _step_tensor, _use_no_grad,
-                        _zeros_like)
+                        _chunks, _grad_of, _incr, _lerp_, _real, _scalar, _scratch_like,
+                        _step_tensor, _use_no_grad, _zeros_like)
 from .._tensor import Tensor
 
 __all__ = ["RMSprop"]
@@ -107,21 +107,29 @@ def _rmsprop_update(p, grad, state, *, lr, alpha, eps, weight_decay, momentum, c
     _incr(state["step"])
     if weight_decay != 0:
         grad = grad + weight_decay * param
-    grad, param_r = _real(grad), _real(param)
-    square_avg = _real(state["square_avg"]._data)
-    square_avg *= alpha
-    square_avg += (1 - alpha) * grad * grad
-    if centered:
-        grad_avg = _lerp_(_real(state["grad_avg"]._data), grad, 1 - alpha)
-        avg = xp.sqrt(square_avg - grad_avg * grad_avg)
-    else:
-        avg = xp.sqrt(square_avg)
-    avg += eps
-    if momentum > 0:
-        buf = _real(state["momentum_buffer"]._data)
-        buf *= momentum
-        buf += grad / avg
-        param_r -= lr * buf
-    else:
-        param_r -= lr * grad / avg
+    grad_avg = _real(state["grad_avg"]._data) if centered else None
+    buf = _real(state["momentum_buffer"]._data) if momentum > 0 else None
+    for param_c, grad_c, sq_c, gavg_c, buf_c in _chunks(
+            _real(param), _real(grad), _real(state["square_avg"]._data), grad_avg, buf):
+        tmp = _scratch_like(param_c)  # torch's order: addcmul, addcdiv = value * (a / d)
+        sq_c *= alpha
+        xp.multiply(grad_c, 1 - alpha, out=tmp)
+        tmp *= grad_c
+        sq_c += tmp
+        if centered:
+            _lerp_(gavg_c, grad_c, 1 - alpha, tmp)
+            xp.multiply(gavg_c, gavg_c, out=tmp)
+            xp.subtract(sq_c, tmp, out=tmp)
+            xp.sqrt(tmp, out=tmp)
+        else:
+            xp.sqrt(sq_c, out=tmp)
+        tmp += eps
+        xp.divide(grad_c, tmp, out=tmp)
+        if momentum > 0:
+            buf_c *= momentum
+            buf_c += tmp
+            xp.multiply(buf_c, lr, out=tmp)
+        else:
+            tmp *= lr
+        param_c -= tmp
     p._bump()

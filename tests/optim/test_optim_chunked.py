@@ -14,7 +14,9 @@ CONFIGS = [
     ("Adam", dict(lr=0.01, weight_decay=0.1, amsgrad=True, maximize=True)),
     ("AdamW", dict(lr=0.01, weight_decay=0.2)),
     ("AdamW", dict(lr=0.01, weight_decay=0.2, amsgrad=True)),
-    ("RMSprop", dict(lr=0.005, momentum=0.5, centered=True)),
+    ("RMSprop", dict(lr=0.005)),
+    ("RMSprop", dict(lr=0.005, momentum=0.5, centered=True, weight_decay=0.1)),
+    ("Adagrad", dict(lr=0.05, lr_decay=0.01, weight_decay=0.1)),
     ("NAdam", dict(lr=0.01)),
 ]
 
