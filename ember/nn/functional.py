@@ -1419,3 +1419,6 @@ try:
 except ModuleNotFoundError as _exc:  # pragma: no cover - until that file exists
     if _exc.name != __name__.rsplit(".", 1)[0] + ".functional_seq":
         raise
+
+# CTC loss, RMS norm, fractional max pooling, lp_pool3d (functional_extra.py)
+from .functional_extra import *  # noqa: F401,F403,E402

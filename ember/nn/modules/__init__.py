@@ -14,7 +14,8 @@ from .distance import *  # noqa: F401,F403
 # families written separately (convolution, pooling, normalization, ...): import what exists
 _OPTIONAL = ("conv", "pooling", "batchnorm", "normalization", "upsampling", "pixelshuffle",
              "padding", "fold", "rnn", "attention", "transformer", "embedding_bag", "channelshuffle",
-             "activation_extra")
+             "activation_extra", "pooling_extra", "adaptive")
+_OPTIONAL += ("lazy", "syncbn")  # lazy modules, SyncBatchNorm
 
 
 def _import_optional(name):

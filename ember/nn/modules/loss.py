@@ -13,7 +13,7 @@ __all__ = ["L1Loss", "NLLLoss", "NLLLoss2d", "PoissonNLLLoss", "GaussianNLLLoss"
            "MultiLabelMarginLoss", "SmoothL1Loss", "HuberLoss", "SoftMarginLoss",
            "CrossEntropyLoss", "MultiLabelSoftMarginLoss", "CosineEmbeddingLoss",
            "MarginRankingLoss", "MultiMarginLoss", "TripletMarginLoss",
-           "TripletMarginWithDistanceLoss"]
+           "TripletMarginWithDistanceLoss", "CTCLoss"]
 
 
 class _Loss(Module):
@@ -450,3 +450,43 @@ class TripletMarginWithDistanceLoss(_Loss):
                                                    distance_function=self.distance_function,
                                                    margin=self.margin, swap=self.swap,
                                                    reduction=self.reduction)
+
+
+class CTCLoss(_Loss):
+    """The Connectionist Temporal Classification loss (``F.ctc_loss``).
+
+    Sums the probability of every alignment of an unsegmented target sequence to the input
+    frames; for speech / handwriting recognition.
+
+    Args:
+        blank (int): the blank class (default 0).
+        reduction (str): ``'none'`` | ``'mean'`` (each loss divided by its target length,
+            then averaged over the batch) | ``'sum'``. Default ``'mean'``.
+        zero_infinity (bool): zero infinite losses (and their gradients), which happen when
+            an input is too short to align to its target. Default False.
+
+    Shape:
+        log_probs (T, N, C) or (T, C) (log_softmax outputs); targets (N, S) padded or 1-D
+        concatenated; input_lengths and target_lengths (N,) or () tensors / tuples of ints.
+        Output: scalar, or (N,) with ``reduction='none'``.
+
+    Example::
+
+        >>> ctc = ember.nn.CTCLoss()
+        >>> lp = ember.randn(50, 4, 20).log_softmax(2).requires_grad_()
+        >>> targets = ember.randint(1, 20, (4, 10))
+        >>> loss = ctc(lp, targets, ember.full((4,), 50), ember.full((4,), 10))
+        >>> loss.backward()
+        >>> lp.grad.shape
+        torch.Size([50, 4, 20])
+    """
+    __constants__ = ["blank", "reduction"]
+
+    def __init__(self, blank=0, reduction="mean", zero_infinity=False):
+        super().__init__(reduction=reduction)
+        self.blank = blank
+        self.zero_infinity = zero_infinity
+
+    def forward(self, log_probs, targets, input_lengths, target_lengths):
+        return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank,
+                          self.reduction, self.zero_infinity)

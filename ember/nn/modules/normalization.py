@@ -1,16 +1,19 @@
-"""LayerNorm, GroupNorm, LocalResponseNorm and InstanceNorm1d/2d/3d (torch.nn)."""
+"""LayerNorm, RMSNorm, GroupNorm, LocalResponseNorm, CrossMapLRN2d and InstanceNorm1d/2d/3d
+(torch.nn)."""
 import numbers
 import warnings
 
 from ... import functions as _F
 from .. import functional_conv as F
+from .. import functional_extra as _FX
+from ...ops import nn_extra as _nx
 from .. import init
 from ..parameter import Parameter
 from .batchnorm import _NormBase
 from .module import Module
 
 __all__ = ["LayerNorm", "GroupNorm", "LocalResponseNorm", "InstanceNorm1d", "InstanceNorm2d",
-           "InstanceNorm3d"]
+           "InstanceNorm3d", "RMSNorm", "CrossMapLRN2d"]
 
 
 class LayerNorm(Module):
@@ -246,3 +249,96 @@ class InstanceNorm3d(_InstanceNorm):
     __doc__ = _IN_DOC.format(what="volume", shape="(N, C, D, H, W) or (C, D, H, W)", nd=3,
                              ex="1, 3, 2, 3, 3")
     _no_batch_dim = 4
+
+
+class RMSNorm(Module):
+    """Root-mean-square layer normalization over the trailing ``normalized_shape`` dims.
+
+    ``y = x / sqrt(mean(x^2) + eps) * weight`` (no centring, no bias).
+
+    Args:
+        normalized_shape (int or tuple): the trailing shape to normalize over.
+        eps (float, optional): added to the mean square; ``None`` (default) uses the machine
+            epsilon of the computation dtype (``finfo(float32).eps`` for half/float inputs,
+            ``finfo(float64).eps`` for double).
+        elementwise_affine (bool): learnable per-element weight, initialised to ones
+            (default True).
+        device, dtype: where and in which dtype to create the weight.
+
+    Shape:
+        input (*, *normalized_shape) -> output of the same shape.
+
+    Example::
+
+        >>> m = nn.RMSNorm([2, 3])
+        >>> m(ember.randn(4, 2, 3)).shape
+        torch.Size([4, 2, 3])
+        >>> m
+        RMSNorm((2, 3), eps=None, elementwise_affine=True)
+    """
+    __constants__ = ["normalized_shape", "eps", "elementwise_affine"]
+
+    def __init__(self, normalized_shape, eps=None, elementwise_affine=True, device=None,
+                 dtype=None):
+        super().__init__()
+        if isinstance(normalized_shape, numbers.Integral):
+            normalized_shape = (normalized_shape,)
+        self.normalized_shape = tuple(normalized_shape)
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        if self.elementwise_affine:
+            self.weight = Parameter(_F.empty(self.normalized_shape, device=device, dtype=dtype))
+        else:
+            self.register_parameter("weight", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """weight to 1."""
+        if self.elementwise_affine:
+            init.ones_(self.weight)
+
+    def forward(self, x):
+        return _FX.rms_norm(x, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self):
+        return ("{normalized_shape}, eps={eps}, "
+                "elementwise_affine={elementwise_affine}".format(**self.__dict__))
+
+
+class CrossMapLRN2d(Module):
+    """Legacy (Lua torch) local response normalization across channels of (N, C, H, W).
+
+    ``y_c = x_c * (k + alpha / size * sum_{j in window(c)} x_j^2) ^ -beta``; the window and the
+    gradient follow torch's ``CrossMapLRN2d`` exactly (including its slightly asymmetric
+    running-sum window), so results match torch bit for bit up to rounding.
+
+    Args:
+        size (int): number of neighbouring channels in the window.
+        alpha (float): multiplicative factor (default 1e-4).
+        beta (float): exponent (default 0.75).
+        k (float): additive factor (default 1).
+
+    Example::
+
+        >>> m = nn.CrossMapLRN2d(3, alpha=1e-2)
+        >>> m(ember.ones(1, 2, 1, 1))
+        tensor([[[[0.9950]],
+        <BLANKLINE>
+                 [[0.9950]]]])
+    """
+
+    def __init__(self, size, alpha=1e-4, beta=0.75, k=1):
+        super().__init__()
+        self.size = size
+        self.alpha = alpha
+        self.beta = beta
+        self.k = k
+
+    def forward(self, input):
+        if input.ndim != 4:
+            raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.ndim}D "
+                             "instead.")
+        return _nx.CrossMapLRN2d.apply(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self):
+        return "{size}, alpha={alpha}, beta={beta}, k={k}".format(**self.__dict__)
