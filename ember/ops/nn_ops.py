@@ -68,6 +68,14 @@ def check_linear(x, w, b):
                            f"{list(b._data.shape)}")
 
 
+def _n_rows(shape):
+    """Rows of ``(*, features)`` flattened to 2-D (``reshape(-1, 0)`` is ambiguous)."""
+    n = 1
+    for d in shape[:-1]:
+        n *= d
+    return n
+
+
 def _transposed_product_pays(rows, wd):
     """Whether ``(W @ x.T).T`` beats ``x @ W.T`` for these operands (NumPy/OpenBLAS only).
 
@@ -102,7 +110,7 @@ class Linear(Function):
         ctx.save_for_backward(x, w)
         ctx.has_bias = b is not None
         if xd.ndim >= 2 and wd.ndim == 2:
-            rows = xd.reshape(-1, xd.shape[-1])
+            rows = xd.reshape(_n_rows(xd.shape), xd.shape[-1])
             if _transposed_product_pays(rows, wd):
                 out = _linear_transposed(rows, wd, None if b is None else b._data)
                 return wrap(out.reshape(xd.shape[:-1] + (wd.shape[0],)), x._dtype)
@@ -131,13 +139,15 @@ class Linear(Function):
             gd, xd, wd = g._data, x._data, w._data
             xp = get_xp(gd)
             gx = wrap(xp.matmul(gd, wd), g._dtype) if nx else None
-            g2 = gd.reshape(-1, n_out)
-            gw = wrap(xp.matmul(g2.T, xd.reshape(-1, n_in)), g._dtype) if nw else None
+            rows = _n_rows(xd.shape)
+            g2 = gd.reshape(rows, n_out)
+            gw = wrap(xp.matmul(g2.T, xd.reshape(rows, n_in)), g._dtype) if nw else None
             gb = wrap(g2.sum(0), g._dtype) if nb else None
             return gx, gw, gb
         gx = g.matmul(w) if nx else None
-        g2 = g.reshape(-1, n_out)
-        gw = g2.mT.matmul(x.reshape(-1, n_in)) if nw else None
+        rows = _n_rows(x._data.shape)
+        g2 = g.reshape(rows, n_out)
+        gw = g2.mT.matmul(x.reshape(rows, n_in)) if nw else None
         gb = g2.sum(0) if nb else None
         return gx, gw, gb
 
