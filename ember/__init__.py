@@ -59,6 +59,7 @@ class _MemoryFormat(_Layout):
     pass
 
 
+layout, memory_format = _Layout, _MemoryFormat  # the types of ember.strided, ember.channels_last
 contiguous_format = _MemoryFormat("contiguous_format")
 channels_last = _MemoryFormat("channels_last")
 preserve_format = _MemoryFormat("preserve_format")

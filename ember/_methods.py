@@ -1646,3 +1646,185 @@ Tensor.__le__ = F.le
 Tensor.__gt__ = F.gt
 Tensor.__ge__ = F.ge
 Tensor.__hash__ = lambda self: id(self)
+
+
+# ---------------------------------------------------------------- more methods (torch parity)
+
+def _where_method(self, condition, y):
+    """``ember.where(condition, self, y)``: self's elements where ``condition`` holds, else ``y``'s.
+
+    Args:
+        condition (Tensor): a bool mask (broadcastable).
+        y (Tensor or number): the values where ``condition`` is False.
+
+    Example::
+
+        >>> x = ember.tensor([-1.0, 2.0])
+        >>> x.where(x > 0, 0.0)
+        tensor([0., 2.])
+    """
+    return F.where(condition, self, y)
+
+
+def _unfold(self, dimension, size, step):
+    """The windows of length ``size``, every ``step`` elements along ``dimension``, as a view.
+
+    The result has ``dimension`` replaced by the number of windows
+    ``(n - size) // step + 1`` and a new last dimension of length ``size``. It shares memory
+    with ``self``; differentiable (overlapping windows add up their gradients).
+
+    Args:
+        dimension (int): the dimension to slide along.
+        size (int): the window length.
+        step (int): the distance between window starts (> 0).
+
+    Example::
+
+        >>> ember.arange(5).unfold(0, 2, 2)
+        tensor([[0, 1],
+                [2, 3]])
+    """
+    d = _wrap_dim(dimension, self.ndim)
+    n = self.shape[d] if self.ndim else 1
+    if size > n:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is {size}")
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    if self.ndim == 0:
+        return self.reshape(1)[:size]  # torch: a 0-d tensor unfolds to shape (size,)
+    return M.Unfold.apply(self, d, size, step)
+
+
+def _float_power_(self, exponent):
+    """In-place :func:`ember.float_power`: ``self ** exponent`` in double precision; ``self`` must be float64 (or complex128).
+
+    Args:
+        exponent (Tensor or number): the exponent.
+
+    Example::
+
+        >>> ember.tensor([2.0], dtype=ember.float64).float_power_(3)
+        tensor([8.], dtype=torch.float64)
+    """
+    want = D.complex128 if (self._dtype.is_complex or (isinstance(exponent, Tensor) and
+                                                       exponent._dtype.is_complex)
+                            or isinstance(exponent, complex)) else D.float64
+    if self._dtype is not want:
+        raise RuntimeError(f"the base given to float_power_ has dtype "
+                           f"{F._type_label(self._dtype)} but the operation's result requires "
+                           f"dtype {F._type_label(want)}")
+    return _inplace(self, F.float_power, exponent)
+
+
+def _fill_diagonal_(self, fill_value, wrap=False):
+    """Fill the main diagonal with ``fill_value`` in place; returns ``self``.
+
+    For more than 2 dimensions all must have the same size. With ``wrap=True`` a tall
+    matrix's diagonal restarts every ``N + 1`` rows (as NumPy's ``fill_diagonal``).
+
+    Args:
+        fill_value (number): the value.
+        wrap (bool): continue the diagonal below the square part. Default: ``False``.
+
+    Example::
+
+        >>> ember.zeros(2, 3).fill_diagonal_(5)
+        tensor([[5., 0., 0.],
+                [0., 5., 0.]])
+    """
+    if self.ndim < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    shape = tuple(self.shape)
+    if self.ndim > 2 and len(set(shape)) != 1:
+        raise RuntimeError("all dimensions of input must be of equal length")
+    n = min(shape)
+    if self.ndim == 2:
+        rows, cols = shape
+        positions = list(range(0, rows * cols, cols + 1)) if wrap else \
+            [i * (cols + 1) for i in range(n)]
+    else:
+        strides = [int(np.prod(shape[i + 1:])) for i in range(len(shape))]
+        positions = [i * sum(strides) for i in range(n)]
+    idx = F.tensor(positions, dtype=D.int64, device=self.device)
+
+    def filled(x):
+        return x.reshape(-1).index_fill(0, idx, fill_value).reshape(shape)
+    return _inplace(self, filled)
+
+
+def _sum_to_size(self, *size):
+    return F.sum_to_size(self, *size)
+
+
+_sum_to_size.__doc__ = F.sum_to_size.__doc__
+
+
+def _lu_method(self, pivot=True, get_infos=False):
+    """The LU factorisation of this matrix (:func:`ember.lu`): ``(LU, pivots)`` (plus ``infos``).
+
+    Args:
+        pivot (bool): must be ``True`` (as in torch on the CPU). Default: ``True``.
+        get_infos (bool): also return per-matrix info. Default: ``False``.
+
+    Example::
+
+        >>> import warnings; warnings.simplefilter("ignore")
+        >>> ember.tensor([[1.0, 2.0], [3.0, 4.0]]).lu()[1]
+        tensor([2, 2], dtype=torch.int32)
+    """
+    return F.lu(self, pivot, get_infos)
+
+
+def _lu_solve_method(self, LU_data, LU_pivots):
+    """Solve ``A x = self`` from the LU factorisation of ``A`` (:func:`ember.lu_solve`).
+
+    Args:
+        LU_data (Tensor): the packed factors.
+        LU_pivots (Tensor): the int32 pivots.
+
+    Example::
+
+        >>> import warnings; warnings.simplefilter("ignore")
+        >>> A = ember.tensor([[2.0, 0.0], [0.0, 4.0]])
+        >>> ember.tensor([[2.0], [4.0]]).lu_solve(*A.lu())
+        tensor([[1.],
+                [1.]])
+    """
+    return F.lu_solve(self, LU_data, LU_pivots)
+
+
+_SIMPLE_MORE = [
+    "arccosh", "arcsinh", "arctanh", "addr", "adjoint", "as_strided_scatter",
+    "cholesky_inverse", "cholesky_solve", "conj_physical", "copysign", "deg2rad", "det",
+    "diagflat", "diagonal_scatter", "dsplit", "frexp", "gcd", "hardshrink", "histogram",
+    "hsplit", "i0", "index_reduce", "inverse", "is_conj", "is_neg", "is_same_size",
+    "is_signed", "lcm", "ldexp", "logaddexp2", "logcumsumexp", "logdet", "logit",
+    "matrix_exp", "matrix_power", "nanquantile", "nextafter", "pinverse", "positive", "prelu",
+    "put", "rad2deg", "renorm", "resolve_conj", "resolve_neg", "select_scatter",
+    "signbit", "sinc", "slice_scatter", "slogdet", "svd", "triangular_solve", "vsplit", "vdot",
+]
+for _name in _SIMPLE_MORE:
+    setattr(Tensor, _name, getattr(F, _name))
+
+_INPLACE_MORE = [
+    "absolute", "acosh", "asinh", "atanh", "arccos", "arccosh", "arcsin", "arcsinh", "arctan",
+    "arctanh", "addbmm", "addmm", "addmv", "addr", "baddbmm", "bitwise_left_shift",
+    "bitwise_right_shift", "copysign", "deg2rad", "rad2deg", "divide", "multiply", "erfc",
+    "exp2", "gcd", "lcm", "ldexp", "greater", "greater_equal", "less", "less_equal",
+    "not_equal", "heaviside", "i0", "sinc", "logit", "logical_xor", "negative", "nextafter",
+    "renorm", "index_reduce", "put", "scatter_reduce", "subtract", "conj_physical",
+]
+for _name in _INPLACE_MORE:
+    setattr(Tensor, _name + "_", _inplace_method(getattr(F, _name)))
+
+Tensor.where = _where_method
+Tensor.unfold = _unfold
+Tensor.float_power_ = _float_power_
+Tensor.fill_diagonal_ = _fill_diagonal_
+Tensor.sum_to_size = _sum_to_size
+Tensor.lu = _lu_method
+Tensor.lu_solve = _lu_solve_method
+Tensor.swapaxes_ = Tensor.transpose_
+Tensor.swapdims_ = Tensor.transpose_

@@ -16,17 +16,22 @@ from .ops import elementwise as E, reduce as R, movement as M, indexing as I, li
 from .ops._common import wrap, prep_binary, normalize_dims, check_same_device, float_dtype_for
 from .ops.elementwise import where
 from .random import _get as _gen
+from ._switches import DEFAULT_DEVICE as _DEFAULT_DEVICE
 
 _pyabs, _pymax, _pymin, _pysum, _pyround = builtins.abs, builtins.max, builtins.min, \
     builtins.sum, builtins.round
+_pyrange = builtins.range  # ``range`` below is ember.range (torch's deprecated function)
 
 # ============================================================================ creation
 
 
 def _target_device(device):
     d = to_device(device)
-    if d is None and _default_device_stack:
-        d = _default_device_stack[-1]
+    if d is None:
+        if _default_device_stack:
+            d = _default_device_stack[-1]
+        else:
+            d = _DEFAULT_DEVICE[0]  # ember.set_default_device
     return d
 
 
@@ -2297,7 +2302,7 @@ _RET_TYPES = {}
 
 def _dims_arg(dim, ndim):
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
-        return tuple(range(ndim))
+        return tuple(_pyrange(ndim))
     return normalize_dims(dim, ndim)
 
 
@@ -2554,7 +2559,7 @@ def _maxmin(input, dim, keepdim, is_max, other, name):
         return maximum(input, other) if is_max else minimum(input, other)
     if dim is None:
         return R.AmaxAmin.apply(input, (), False, is_max) if input.ndim == 0 else \
-            R.AmaxAmin.apply(input, tuple(range(input.ndim)), False, is_max)
+            R.AmaxAmin.apply(input, tuple(_pyrange(input.ndim)), False, is_max)
     d = _wrap_dim(dim, input.ndim)
     if input.ndim == 0:
         return _named(name, input.clone(), zeros((), dtype=D.int64, device=input.device))
@@ -2833,7 +2838,7 @@ def _cumext(input, dim, is_max, name):
     n = data.shape[-1] if data.ndim else 1
     idx = np.zeros(data.shape, dtype=np.int64)
     best = data.copy()
-    for i in range(1, n):
+    for i in _pyrange(1, n):
         prev = best[..., i - 1]
         cur = data[..., i]
         take = (cur >= prev) if is_max else (cur <= prev)
@@ -3355,7 +3360,7 @@ def transpose(input, dim0, dim1):
     if nd == 0:
         return input._view_of(input._data) if not input._requires_grad else input.reshape(())
     a, b = _wrap_dim(dim0, nd), _wrap_dim(dim1, nd)
-    dims = list(range(nd))
+    dims = list(_pyrange(nd))
     dims[a], dims[b] = dims[b], dims[a]
     return M.Permute.apply(input, tuple(dims))
 
@@ -3405,7 +3410,7 @@ def movedim(input, source, destination):
     nd = input.ndim
     src = [_wrap_dim(s, nd) for s in src]
     dst = [_wrap_dim(d, nd) for d in dst]
-    order = [d for d in range(nd) if d not in src]
+    order = [d for d in _pyrange(nd) if d not in src]
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)
     return permute(input, order)
@@ -3686,7 +3691,7 @@ def cat(tensors, dim=0, *, out=None):
         if t.ndim != ref.ndim:
             raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.ndim} and "
                                f"{t.ndim}")
-        for i in range(ref.ndim):
+        for i in _pyrange(ref.ndim):
             if i != d and t.shape[i] != ref.shape[i]:
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. "
                                    f"Expected size {ref.shape[i]} but got size {t.shape[i]} for "
@@ -3915,7 +3920,7 @@ def unbind(input, dim=0):
         [[1, 3], [2, 4]]
     """
     d = _wrap_dim(dim, input.ndim)
-    return tuple(select(input, d, i) for i in range(input.shape[d]))
+    return tuple(select(input, d, i) for i in _pyrange(input.shape[d]))
 
 
 def split(tensor, split_size_or_sections, dim=0):
@@ -4002,7 +4007,7 @@ def tensor_split(input, indices_or_sections, dim=0):
     n = input.shape[d]
     if isinstance(indices_or_sections, int):
         k = indices_or_sections
-        sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
+        sizes = [n // k + (1 if i < n % k else 0) for i in _pyrange(k)]
         return split(input, sizes, d)
     idx = [0] + [_pymin(int(i), n) for i in indices_or_sections] + [n]
     return tuple(narrow(input, d, a, _pymax(b - a, 0)) for a, b in zip(idx[:-1], idx[1:]))
@@ -4030,7 +4035,7 @@ def chunk(input, chunks, dim=0):
     n = input.shape[d]
     size = -(-n // chunks) if n else 0
     if size == 0:
-        return tuple(narrow(input, d, 0, 0) for _ in range(_pymin(chunks, 1)))
+        return tuple(narrow(input, d, 0, 0) for _ in _pyrange(_pymin(chunks, 1)))
     return split(input, size, d)
 
 
@@ -5915,7 +5920,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
         parts = ([prepend] if prepend is not None else []) + [x] + \
                 ([append] if append is not None else [])
         x = cat(parts, d)
-    for _ in range(n):
+    for _ in _pyrange(n):
         m = x.shape[d]
         x = x.narrow(d, 1, m - 1) - x.narrow(d, 0, m - 1) if x._dtype is not D.bool else \
             x.narrow(d, 1, m - 1) ^ x.narrow(d, 0, m - 1)
@@ -6047,3 +6052,15 @@ __all__ = sorted([n for n, v in list(globals().items())
                   if not n.startswith("_") and callable(v)
                   and getattr(v, "__module__", None) == __name__
                   and not isinstance(v, type)] + ["where", "nonzero"])
+
+# more torch-level functions, kept in their own modules by theme (each lists its __all__)
+from . import _fn_extra, _fn_linalg, _fn_nn, _switches, _finfo, _inplace_fns  # noqa: E402
+from ._fn_extra import *  # noqa: F401,F403,E402
+from ._fn_linalg import *  # noqa: F401,F403,E402
+from ._fn_nn import *  # noqa: F401,F403,E402
+from ._switches import *  # noqa: F401,F403,E402
+from ._finfo import finfo, iinfo  # noqa: F401,E402
+from ._inplace_fns import *  # noqa: F401,F403,E402
+__all__ = sorted(set(__all__) | set(_fn_extra.__all__) | set(_fn_linalg.__all__)
+                 | set(_fn_nn.__all__) | set(_switches.__all__) | set(_finfo.__all__)
+                 | set(_inplace_fns.__all__))

@@ -333,7 +333,8 @@ def eigvals(A):
 def cholesky(A, *, upper=False):
     """The Cholesky factor ``L`` of symmetric (Hermitian) positive-definite matrices: ``A = L @ L^H``.
 
-    Raises torch's error when a matrix is not positive-definite. The factors are returned without gradients (no autograd through this decomposition).
+    Raises torch's error when a matrix is not positive-definite. Differentiable (the
+    gradient is symmetric, as torch's).
 
     Args:
         A (Tensor): square matrices ``(..., n, n)`` (floating or complex).
@@ -346,14 +347,10 @@ def cholesky(A, *, upper=False):
         tensor([[2., 0.],
                 [1., 1.]])
     """
-    xp = get_xp(A._data)
-    try:
-        L = xp.linalg.cholesky(_np(A))
-    except np.linalg.LinAlgError:
-        raise RuntimeError("linalg.cholesky: The factorization could not be completed because "
-                           "the input is not positive-definite.") from None
-    t = wrap(L, A.dtype)
-    return t.mT if upper else t
+    from .ops.linalg import Cholesky
+    _check_square(A, "linalg.cholesky")
+    t = Cholesky.apply(A)
+    return t.mH if upper else t
 
 
 def pinv(A, *, atol=None, rtol=None, hermitian=False):

@@ -130,7 +130,72 @@ UNARY = {
     "sign":       (lambda xp, x: xp.sign(x),          lambda x, y, g: g * 0,                       False),
     "frac":       (lambda xp, x: x - xp.trunc(x),     lambda x, y, g: g,                           False),
     "square":     (lambda xp, x: x * x,               lambda x, y, g: g * 2 * x,                   False),
+    # sinc(x) = sin(pi x) / (pi x); sinc'(x) = (cos(pi x) - sinc(x)) / x, 0 at x = 0
+    "sinc":       (lambda xp, x: xp.sinc(x),
+                   lambda x, y, g: g * ((x * math.pi).cos() - y) / x.masked_fill(x == 0, 1.0)
+                   * (x != 0),                                                                     True),
+    # modified Bessel function of the first kind, order 0; i0' = i1
+    "i0":         (lambda xp, x: _bessel_i0(xp, x),   lambda x, y, g: g * I1.apply(x),             True),
 }
+
+
+def _bessel_i0(xp, x):
+    if xp is np:
+        # NumPy evaluates i0 in the input's precision; float64 then rounding matches torch
+        return np.i0(x.astype(np.float64)).astype(x.dtype, copy=False)
+    return _special(xp, "i0")(x)
+
+
+def _i1_numpy(x):
+    """The modified Bessel function I1 in float64 without SciPy: power series for |x| < 20,
+    the asymptotic expansion beyond (both accurate to ~1e-15 relative)."""
+    x = np.asarray(x, dtype=np.float64)
+    ax = np.abs(x)
+    out = np.empty_like(x)
+    small = ax < 20
+    xs = ax[small] / 2
+    term = xs.copy()
+    acc = term.copy()
+    for k in range(1, 80):
+        term = term * xs * xs / (k * (k + 1))
+        acc = acc + term
+    out[small] = acc
+    xl = ax[~small]
+    if xl.size:
+        # I1(x) ~ e^x / sqrt(2 pi x) * sum_k (-1)^k a_k(1) / x^k, a_k = prod (4 - (2j-1)^2) / (k! 8^k)
+        with np.errstate(over="ignore"):
+            s = np.ones_like(xl)
+            t = np.ones_like(xl)
+            for k in range(1, 30):
+                t = t * -(4.0 - (2 * k - 1) ** 2) / (k * 8 * xl)
+                s = s + t
+            out[~small] = np.exp(xl) / np.sqrt(2 * np.pi * xl) * s
+    return np.sign(x) * out
+
+
+def _bessel_i1(xp, x):
+    if xp is np:
+        if _has_scipy():
+            import scipy.special as sp
+            return sp.i1(x).astype(x.dtype, copy=False)
+        return _i1_numpy(x).astype(x.dtype, copy=False)
+    return _special(xp, "i1")(x)
+
+
+class I1(Function):
+    """The modified Bessel function I1 (the derivative of i0); i1' = i0 - i1 / x."""
+
+    @staticmethod
+    def forward(ctx, x):
+        y = wrap(_bessel_i1(get_xp(x._data), x._data), x._dtype)
+        ctx.save_for_backward(x, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        safe = x.masked_fill(x == 0, 1.0)
+        return g * (UNARY_FNS["i0"].apply(x) - (y / safe).masked_fill(x == 0, 0.5))
 
 
 def _has_scipy():

@@ -184,3 +184,31 @@ class Solve(Function):
         gb = _linalg_solve(a.mT, g)
         na, _ = ctx.needs_input_grad
         return (-gb.matmul(x.mT) if na else None), gb
+
+
+class Cholesky(Function):
+    """The Cholesky factor ``L`` (``A = L L^H``) with its gradient (Murray's formula, composed
+    of ember ops so it can be differentiated again)."""
+
+    @staticmethod
+    def forward(ctx, A):
+        xp = get_xp(A._data)
+        try:
+            L = xp.linalg.cholesky(A._data)
+        except np.linalg.LinAlgError:
+            raise RuntimeError("linalg.cholesky: The factorization could not be completed "
+                               "because the input is not positive-definite.") from None
+        out = wrap(L, A._dtype)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, gL):
+        from ..functions import diag_embed, diagonal, _linalg_inv
+        L, = ctx.saved_tensors
+        # gA = L^-H phi(L^H gL) L^-1, symmetrised; phi = lower triangle, diagonal halved
+        P = L.mH @ gL
+        P = P.tril() - 0.5 * diag_embed(diagonal(P, 0, -2, -1))
+        Linv = _linalg_inv(L)
+        S = Linv.mH @ P @ Linv
+        return 0.5 * (S + S.mH)

@@ -190,3 +190,71 @@ class ViewScatter(Function):
         gb = flat.index_fill(0, pos, 0.0).reshape(g.shape) if nb else None
         gs = flat.index_select(0, pos).reshape(size) if ns else None
         return gb, gs
+
+
+class Unfold(Function):
+    """``Tensor.unfold``: the windows of length ``size`` every ``step`` elements along ``dim``, as
+    a view with one new trailing dimension (NumPy strides; works on any strided input)."""
+
+    @staticmethod
+    def forward(ctx, x, dim, size, step):
+        xp = get_xp(x._data)
+        data = x._data if x._data.ndim else x._data.reshape(1)
+        n = (data.shape[dim] - size) // step + 1
+        shape = list(data.shape)
+        shape[dim] = n
+        strides = list(data.strides)
+        strides[dim] = data.strides[dim] * step
+        out = xp.lib.stride_tricks.as_strided(data, shape=tuple(shape) + (size,),
+                                              strides=tuple(strides) + (data.strides[dim],))
+        ctx.meta = (x._data.shape, dim, size, step, n)
+        return x._view_of(out)
+
+    @staticmethod
+    def backward(ctx, g):
+        # window w, offset k came from position w * step + k: add each offset's slice back
+        shape, dim, size, step, n = ctx.meta
+        from ..functions import zeros, arange
+        full = list(shape) if shape else [1]
+        out = zeros(full, dtype=g.dtype, device=g.device)
+        pos = arange(n, device=g.device) * step
+        for k in range(size):
+            out = out.index_add(dim, pos + k, g.select(-1, k))
+        return out.reshape(shape)
+
+
+class ViewAsReal(Function):
+    """A complex tensor seen as real with a trailing dimension of 2 (real, imaginary)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        from .. import _dtype as D
+        data = x._data
+        out = data.view(data.real.dtype).reshape(data.shape + (2,)) if data.ndim else \
+            data.reshape(1).view(data.real.dtype)
+        t = x._view_of(out)
+        t._dtype = x._dtype.to_real()
+        if D.from_np(out.dtype) is not t._dtype:  # pragma: no cover (defensive)
+            raise RuntimeError("view_as_real: unexpected storage dtype")
+        return t
+
+    @staticmethod
+    def backward(ctx, g):
+        return ViewAsComplex.apply(g.contiguous())
+
+
+class ViewAsComplex(Function):
+    """A real tensor whose last dimension is 2 (real, imaginary) seen as complex."""
+
+    @staticmethod
+    def forward(ctx, x):
+        data = x._data
+        ct = x._dtype.to_complex()
+        out = data.view(ct.np).reshape(data.shape[:-1])
+        t = x._view_of(out)
+        t._dtype = ct
+        return t
+
+    @staticmethod
+    def backward(ctx, g):
+        return ViewAsReal.apply(g)

@@ -281,3 +281,38 @@ def sum_dtype(dt):
 
 __all__ = ["Sum", "Mean", "Prod", "MaxMinDim", "AmaxAmin", "Cumsum", "Cumprod", "LogSumExp", "Softmax",
            "LogSoftmax", "normalize_dims", "sum_dtype"]
+
+
+class LogCumSumExp(Function):
+    """``log(cumsum(exp(x)))`` along ``dim``, accumulated pairwise with logaddexp (stable)."""
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        xp = get_xp(x._data)
+        data = x._data if x._data.ndim else x._data.reshape(1)
+        if xp is np:
+            out = np.logaddexp.accumulate(data, axis=dim) if data.size else data.copy()
+        else:
+            m = xp.max(data, axis=dim, keepdims=True) if data.size else data
+            m = xp.where(xp.isfinite(m), m, 0)
+            out = xp.log(xp.cumsum(xp.exp(data - m), axis=dim)) + m
+        res = wrap(out.reshape(x._data.shape), x._dtype)
+        ctx.dim = dim
+        ctx.save_for_backward(x, res)
+        return res
+
+    @staticmethod
+    def backward(ctx, g):
+        # d out_j / d x_i = exp(x_i - out_j) for i <= j, so
+        # grad_i = exp(x_i) * sum_{j >= i} g_j exp(-out_j); the reverse sums are done in log
+        # space, separately for the positive and negative parts of g (torch's formulation)
+        x, out = ctx.saved_tensors
+        dim = ctx.dim
+        if x.ndim == 0:
+            return g
+
+        def rev_lcse(t):
+            return t.flip(dim).logcumsumexp(dim).flip(dim)
+        pos = rev_lcse((g.clamp(min=0)).log() - out)
+        neg = rev_lcse((-g).clamp(min=0).log() - out)
+        return (x + pos).exp() - (x + neg).exp()
