@@ -196,7 +196,13 @@ def Variable(data, requires_grad=False, volatile=False):
 def __getattr__(name):
     if name in ("functional", "forward_ad", "profiler", "graph"):
         import importlib
-        return importlib.import_module(f".{name}", __name__)
+        try:
+            return importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(f"module 'ember.autograd' has no attribute '{name}' (ember "
+                                 f"does not implement torch.autograd.{name} yet)") from None
     if name in ("gradcheck", "gradgradcheck"):
         from . import _gradcheck
         return getattr(_gradcheck, name)
