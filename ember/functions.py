@@ -2333,7 +2333,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A001
     """
     dims = _dims_arg(dim, input.ndim)
     dt = D.to_dtype(dtype) or R.sum_dtype(input._dtype)
-    return _out(out, R.Sum.apply(input, dims, keepdim, dt))
+    op = R.Sum if dim is None and not keepdim else R.SumDim  # SumBackward0 / SumBackward1
+    return _out(out, op.apply(input, dims, keepdim, dt))
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
@@ -2381,7 +2382,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
         raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
                            "floating point or complex dtype. Got: "
                            f"{_type_label(input._dtype)}")
-    return _out(out, R.Mean.apply(input, _dims_arg(dim, input.ndim), keepdim))
+    op = R.Mean if dim is None and not keepdim else R.MeanDim  # MeanBackward0 / 1
+    return _out(out, op.apply(input, _dims_arg(dim, input.ndim), keepdim))
 
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):

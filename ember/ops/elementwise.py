@@ -11,6 +11,7 @@ from .. import _dtype as D
 from .._tensor import Tensor
 from .._device import get_xp
 from ..autograd.function import Function
+from ..autograd.grad_mode import STATE
 from ._common import wrap, prep_binary, data_of, float_dtype_for, is_scalar, _same_device
 
 
@@ -109,7 +110,7 @@ UNARY = {
     "atanh":      (lambda xp, x: xp.arctanh(x),       lambda x, y, g: g / (1 - x * x),             True),
     "sigmoid":    (lambda xp, x: _sigmoid(xp, x),     lambda x, y, g: g * y * (1 - y),             True),
     "logsigmoid": (lambda xp, x: _logsigmoid(xp, x),  lambda x, y, g: g * (1 - y.exp()),           True),
-    "relu":       (lambda xp, x: xp.maximum(x, 0),    lambda x, y, g: g * (y > 0),                 False),
+    "relu":       (lambda xp, x: xp.maximum(x, 0),    lambda x, y, g: _relu_grad(g, y),            False),
     "abs":        (lambda xp, x: xp.abs(x),           lambda x, y, g: g * x.sgn(),                 False),
     "erf":        (lambda xp, x: _special(xp, "erf")(x),
                    lambda x, y, g: g * _SQRT_2_OVER_PI * (-x * x).exp(),                           True),
@@ -204,6 +205,13 @@ def _has_scipy():
         return True
     except ImportError:
         return False
+
+
+def _relu_grad(g, y):
+    """``g * (y > 0)``; one NumPy pass when no graph is recorded (the common backward)."""
+    if not STATE.enabled:
+        return wrap(g._data * (y._data > 0), g._dtype)
+    return g * (y > 0)
 
 
 def _sigmoid(xp, x):

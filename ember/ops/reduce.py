@@ -38,6 +38,10 @@ class Sum(Function):
         return _expand_back(g, shape, dims, keepdim)
 
 
+class SumDim(Sum):
+    """``sum`` over explicit dims: the same op, named ``SumBackward1`` as torch's overload."""
+
+
 class Mean(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
@@ -56,6 +60,10 @@ class Mean(Function):
         shape, dims, keepdim, n = ctx.meta
         return _expand_back(g, shape, dims, keepdim) / n
 
+
+
+class MeanDim(Mean):
+    """``mean`` over explicit dims, named ``MeanBackward1`` as torch's overload."""
 
 class Prod(Function):
     @staticmethod
@@ -316,3 +324,7 @@ class LogCumSumExp(Function):
         pos = rev_lcse((g.clamp(min=0)).log() - out)
         neg = rev_lcse((-g).clamp(min=0).log() - out)
         return (x + pos).exp() - (x + neg).exp()
+
+
+SumDim._backward_cls.__name__ = SumDim._backward_cls.__qualname__ = "SumBackward1"
+MeanDim._backward_cls.__name__ = MeanDim._backward_cls.__qualname__ = "MeanBackward1"

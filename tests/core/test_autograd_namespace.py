@@ -12,3 +12,13 @@ def test_missing_autograd_submodule_is_an_attribute_error():
         assert "does not implement torch.autograd.forward_ad" in str(e)
     else:
         raise AssertionError("expected AttributeError")
+
+
+def test_sum_and_mean_node_names_follow_torch_overloads():
+    torch = __import__("pytest").importorskip("torch")
+    cases = [lambda m, x: x.sum(), lambda m, x: x.sum(0), lambda m, x: x.sum((0, 1)),
+             lambda m, x: x.mean(), lambda m, x: x.mean(1), lambda m, x: x.sum(1, keepdim=True),
+             lambda m, x: m.sum(x, dtype=m.float64)]
+    for f in cases:
+        names = [f(m, m.ones(2, 3, requires_grad=True)).grad_fn.name() for m in (ember, torch)]
+        assert names[0] == names[1], names
