@@ -21,6 +21,8 @@ from ._tensor import Tensor, Size
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
                                  is_grad_enabled, is_inference_mode_enabled)
 from . import autograd
+from .autograd.anomaly_mode import (is_anomaly_enabled, is_anomaly_check_nan_enabled,
+                                    set_anomaly_enabled)
 from . import functions as _functions
 from . import _methods  # noqa: F401  (attaches Tensor methods)
 from .functions import *  # noqa: F401,F403

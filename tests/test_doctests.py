@@ -19,7 +19,7 @@ MODULES = ["ember.functions", "ember._dtype", "ember._device", "ember._tensor", 
            "ember.utils.data.dataset", "ember.utils.data.dataloader",
            "ember.vision.transforms.transforms", "ember.serialization", "ember.accelerator",
            "ember.vision.io", "ember._threads",
-           "ember.compat", "ember.runner", "ember.autograd.engine"]
+           "ember.compat", "ember.runner", "ember.autograd.engine", "ember.autograd.anomaly_mode"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -7,11 +7,12 @@ from .function import Function, FunctionCtx, once_differentiable, Node
 from .grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
                         is_grad_enabled, is_inference_mode_enabled)
 from .engine import run_backward
-from . import function, grad_mode, engine
+from .anomaly_mode import detect_anomaly, set_detect_anomaly
+from . import function, grad_mode, engine, anomaly_mode
 
 __all__ = ["Function", "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled",
            "inference_mode", "Variable", "functional", "gradcheck", "gradgradcheck",
-           "once_differentiable"]
+           "once_differentiable", "detect_anomaly", "set_detect_anomaly"]
 
 
 def _make_grads(outputs, grad_outputs, create_graph):

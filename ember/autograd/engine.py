@@ -19,6 +19,7 @@ from .function import AccumulateGrad
 # parameter `g`, and getrefcount's own argument
 _STEAL_REFS = 3
 from .._device import MULTI_GPU, device_guard
+from .anomaly_mode import STATE as ANOMALY, check_nan, warn_forward_trace
 from .grad_mode import STATE
 
 __all__ = ["run_backward", "sum_to"]
@@ -188,7 +189,16 @@ def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, 
                     _accumulate(node, grads[0], create_graph, grads[0] is not None
                                 and id(grads[0]) not in root_ids)
                 continue
-            in_grads = _call_node(node, grads)
+            if ANOMALY[0]:
+                try:
+                    in_grads = _call_node(node, grads)
+                except Exception:
+                    warn_forward_trace(node)
+                    raise
+                if ANOMALY[1]:
+                    check_nan(node, in_grads)
+            else:
+                in_grads = _call_node(node, grads)
             _release(node, retain_graph)
             for e, g, meta in zip(node._edges, in_grads, node._in_meta):
                 if e is None:

@@ -10,6 +10,7 @@ Built-in ops (``ember/ops/``) use exactly this public API.
 import functools
 
 from .._device import MULTI_GPU, device_guard
+from .anomaly_mode import STATE as ANOMALY, record_trace
 from .grad_mode import STATE
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable", "Node", "BackwardCFunction"]
@@ -497,6 +498,8 @@ class Function:
 
 def _attach(ctx, args, needs, out):
     """Connect ``ctx`` into the graph: edges to the inputs, grad_fn on the outputs."""
+    if ANOMALY[0]:
+        record_trace(ctx)
     edges = []
     in_meta = []
     is_tensor = []
