@@ -17,7 +17,8 @@ MODULES = ["ember.functions", "ember._dtype", "ember._device", "ember._tensor", 
            "ember.nn.modules.batchnorm", "ember.nn.modules.rnn", "ember.optim.optimizer",
            "ember.optim.sgd", "ember.optim.adam", "ember.optim.lr_scheduler",
            "ember.utils.data.dataset", "ember.utils.data.dataloader",
-           "ember.vision.transforms.transforms", "ember.serialization", "ember.accelerator",
+           "ember.vision.transforms.transforms", "ember.vision.transforms.functional",
+           "ember.vision.transforms.autoaugment", "ember.serialization", "ember.accelerator",
            "ember.vision.io", "ember._threads",
            "ember.compat", "ember.runner", "ember.autograd.engine", "ember.autograd.anomaly_mode"]
 

@@ -14,5 +14,8 @@ from . import functional
 from .functional import InterpolationMode
 from .transforms import *  # noqa: F401,F403
 from .transforms import __all__ as _transforms_all
+from . import autoaugment
+from .autoaugment import *  # noqa: F401,F403
+from .autoaugment import __all__ as _autoaugment_all
 
-__all__ = list(_transforms_all) + ["functional"]
+__all__ = list(_transforms_all) + list(_autoaugment_all) + ["functional", "autoaugment"]

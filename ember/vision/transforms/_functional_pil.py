@@ -203,6 +203,13 @@ def affine(img, matrix, interpolation=0, fill=None):
     return img.transform(img.size, Image.Transform.AFFINE, matrix, interpolation, **opts)
 
 
+def perspective(img, perspective_coeffs, interpolation=3, fill=None):
+    check(img)
+    Image = pil()[0]
+    opts = parse_fill(fill, img)
+    return img.transform(img.size, Image.Transform.PERSPECTIVE, perspective_coeffs, interpolation, **opts)
+
+
 def rotate(img, angle, interpolation=0, expand=False, center=None, fill=None):
     check(img)
     opts = parse_fill(fill, img)

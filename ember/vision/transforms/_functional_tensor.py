@@ -308,57 +308,132 @@ def resize(arr, size, interpolation="bilinear", antialias=True):
 # ------------------------------------------------------------------------------------------------
 
 
+def _fma(a, b, c, dtype):
+    """``a * b + c`` rounded once, like the fused multiply-add torch's CPU kernels are compiled to.
+
+    Exact for float32 (the float64 product of two float32 values is exact); float64 falls back to two
+    roundings, which is within one ulp.
+    """
+    if dtype == np.float32:
+        return (np.asarray(a, np.float64) * np.asarray(b, np.float64) + np.asarray(c, np.float64)).astype(dtype)
+    return (np.asarray(a, dtype) * np.asarray(b, dtype) + np.asarray(c, dtype)).astype(dtype)
+
+
 def _linspace(start, end, steps, dtype):
-    # torch's CPU linspace: the first half counts up from start, the second half down from end
+    """``torch.linspace`` on CPU, bit for bit: ``step = (end - start) / (steps - 1)`` in ``dtype``; the first
+    half is ``fma(step, i, start)``, the second half ``fma(-step, steps - 1 - i, end)``."""
+    dtype = np.dtype(dtype)
+    start = dtype.type(start)
+    end = dtype.type(end)
     if steps == 1:
         return np.array([start], dtype=dtype)
-    step = (end - start) / (steps - 1)
+    step = dtype.type((end - start) / dtype.type(steps - 1))
     idx = np.arange(steps)
     half = steps // 2
-    out = np.where(idx < half, start + step * idx, end - step * (steps - idx - 1))
-    return out.astype(dtype)
+    up = _fma(step, idx.astype(dtype), start, dtype)
+    down = _fma(-step, (steps - 1 - idx).astype(dtype), end, dtype)
+    return np.where(idx < half, up, down).astype(dtype)
+
+
+def _bmm_base_grid(xs, ys, mat, dtype):
+    """``base_grid.bmm(mat)`` for torchvision's base grids: rows ``[x, y, 1]`` times a (3, 2) matrix.
+
+    torch multiplies small batches (``3 * rows * 2 < 400``) with a plain loop and larger ones with BLAS,
+    whose kernel fuses the second product into the first sum; both are reproduced here.
+    """
+    oh, ow = ys.shape[0], xs.shape[0]
+    x = np.broadcast_to(xs[None, :], (oh, ow))
+    y = np.broadcast_to(ys[:, None], (oh, ow))
+    mat = np.asarray(mat, dtype=dtype)
+    naive = 3 * oh * ow * 2 < 400
+    cols = []
+    for j in range(2):
+        first = (x * mat[0, j]).astype(dtype)
+        if naive:
+            acc = (first + (y * mat[1, j]).astype(dtype)).astype(dtype)
+        else:
+            acc = _fma(y, mat[1, j], first, dtype)
+        cols.append((acc + mat[2, j]).astype(dtype))
+    return np.stack(cols, axis=-1)
 
 
 def affine_grid(theta, w, h, ow, oh, dtype):
     """torchvision's ``_gen_affine_grid``: normalized sampling coordinates (oh, ow, 2)."""
+    dtype = np.dtype(dtype)
     theta = np.asarray(theta, dtype=dtype).reshape(2, 3)
-    xs = _linspace(-ow * 0.5 + 0.5, ow * 0.5 + 0.5 - 1, ow, dtype)
-    ys = _linspace(-oh * 0.5 + 0.5, oh * 0.5 + 0.5 - 1, oh, dtype)
-    rescaled = theta.T / np.array([0.5 * w, 0.5 * h], dtype=dtype)  # (3, 2)
-    gx = xs[None, :] * rescaled[0, 0] + ys[:, None] * rescaled[1, 0] + rescaled[2, 0]
-    gy = xs[None, :] * rescaled[0, 1] + ys[:, None] * rescaled[1, 1] + rescaled[2, 1]
-    return np.stack([gx, gy], axis=-1).astype(dtype)
+    xs = _linspace(-ow * 0.5 + 0.5, ow * 0.5 + 0.5 - 1, ow, np.float32).astype(dtype)
+    ys = _linspace(-oh * 0.5 + 0.5, oh * 0.5 + 0.5 - 1, oh, np.float32).astype(dtype)
+    rescaled = (theta.T / np.array([0.5 * w, 0.5 * h], dtype=dtype)).astype(dtype)  # (3, 2)
+    return _bmm_base_grid(xs, ys, rescaled, dtype)
+
+
+def perspective_grid(coeffs, ow, oh, dtype):
+    """torchvision's ``_perspective_grid``: where each output pixel samples the input, as (oh, ow, 2)
+    normalized coordinates, for Pillow's coefficients ``(a, b, c, d, e, f, g, h)``."""
+    dtype = np.dtype(dtype)
+    c = [dtype.type(v) for v in coeffs]
+    theta1 = np.array([[c[0], c[1], c[2]], [c[3], c[4], c[5]]], dtype=dtype)
+    theta2 = np.array([[c[6], c[7], 1.0], [c[6], c[7], 1.0]], dtype=dtype)
+    xs = _linspace(0.5, ow * 1.0 + 0.5 - 1.0, ow, np.float32).astype(dtype)
+    ys = _linspace(0.5, oh * 1.0 + 0.5 - 1.0, oh, np.float32).astype(dtype)
+    rescaled1 = (theta1.T / np.array([0.5 * ow, 0.5 * oh], dtype=dtype)).astype(dtype)
+    grid1 = _bmm_base_grid(xs, ys, rescaled1, dtype)
+    grid2 = _bmm_base_grid(xs, ys, theta2.T, dtype)
+    return ((grid1 / grid2).astype(dtype) - dtype.type(1.0)).astype(dtype)
+
+
+def identity_grid(h, w):
+    """torchvision's ``_create_identity_grid``: float32 (1, h, w, 2) pixel-centre coordinates in [-1, 1]."""
+    xs = _linspace((-w + 1) / w, (w - 1) / w, w, np.float32)
+    ys = _linspace((-h + 1) / h, (h - 1) / h, h, np.float32)
+    gx = np.broadcast_to(xs[None, :], (h, w))
+    gy = np.broadcast_to(ys[:, None], (h, w))
+    return np.stack([gx, gy], axis=-1)[None]
 
 
 def grid_sample(arr, grid, mode):
-    """``grid_sample(arr, grid, mode, padding_mode="zeros", align_corners=False)``; one grid for the batch."""
+    """``grid_sample(arr, grid, mode, padding_mode="zeros", align_corners=False)``; one grid for the batch.
+
+    Follows torch's vectorized CPU kernel step by step (``(g + 1) * (size / 2) - 0.5`` fused, the weights
+    from the distances to the four sides, the four products accumulated with fused multiply-adds), so
+    float32 results are bit-identical to torch's.
+    """
     n, c, h, w = arr.shape
     dtype = arr.dtype
-    gx, gy = grid[..., 0], grid[..., 1]
-    ix = ((gx + dtype.type(1)) * dtype.type(w) - dtype.type(1)) / dtype.type(2)
-    iy = ((gy + dtype.type(1)) * dtype.type(h) - dtype.type(1)) / dtype.type(2)
+    one = dtype.type(1)
+    gx, gy = grid[..., 0].astype(dtype), grid[..., 1].astype(dtype)
+    ix = _fma((gx + one).astype(dtype), dtype.type(w) / dtype.type(2), dtype.type(-0.5), dtype)
+    iy = _fma((gy + one).astype(dtype), dtype.type(h) / dtype.type(2), dtype.type(-0.5), dtype)
 
     def gather(yy, xx):
         valid = (xx >= 0) & (xx < w) & (yy >= 0) & (yy < h)
         vals = arr[:, :, np.clip(yy, 0, h - 1), np.clip(xx, 0, w - 1)]
-        return vals * valid.astype(dtype)
+        return np.where(valid, vals, dtype.type(0))
 
     if mode == "nearest":
-        xn = np.rint(ix).astype(np.int64)
-        yn = np.rint(iy).astype(np.int64)
-        return gather(yn, xn)
-    x0f = np.floor(ix)
-    y0f = np.floor(iy)
-    x0 = x0f.astype(np.int64)
-    y0 = y0f.astype(np.int64)
-    x1, y1 = x0 + 1, y0 + 1
-    x1f, y1f = x0f + dtype.type(1), y0f + dtype.type(1)
-    w_nw = (x1f - ix) * (y1f - iy)
-    w_ne = (ix - x0f) * (y1f - iy)
-    w_sw = (x1f - ix) * (iy - y0f)
-    w_se = (ix - x0f) * (iy - y0f)
-    out = gather(y0, x0) * w_nw + gather(y0, x1) * w_ne + gather(y1, x0) * w_sw + gather(y1, x1) * w_se
-    return out.astype(dtype, copy=False)
+        # round half to even, like the kernel's vector round
+        with np.errstate(invalid="ignore"):
+            xn = np.nan_to_num(np.rint(ix), nan=-1.0, posinf=-1.0, neginf=-1.0).astype(np.int64)
+            yn = np.nan_to_num(np.rint(iy), nan=-1.0, posinf=-1.0, neginf=-1.0).astype(np.int64)
+        return gather(yn, xn).astype(dtype, copy=False)
+    x_w = np.floor(ix)
+    y_n = np.floor(iy)
+    dist_w = (ix - x_w).astype(dtype)
+    dist_e = (one - dist_w).astype(dtype)
+    dist_n = (iy - y_n).astype(dtype)
+    dist_s = (one - dist_n).astype(dtype)
+    w_nw = (dist_s * dist_e).astype(dtype)
+    w_ne = (dist_s * dist_w).astype(dtype)
+    w_sw = (dist_n * dist_e).astype(dtype)
+    w_se = (dist_n * dist_w).astype(dtype)
+    with np.errstate(invalid="ignore"):
+        x0 = np.nan_to_num(x_w, nan=-2.0, posinf=-2.0, neginf=-2.0).astype(np.int64)
+        y0 = np.nan_to_num(y_n, nan=-2.0, posinf=-2.0, neginf=-2.0).astype(np.int64)
+    out = (gather(y0, x0) * w_nw).astype(dtype)
+    out = _fma(gather(y0, x0 + 1), w_ne, out, dtype)
+    out = _fma(gather(y0 + 1, x0), w_sw, out, dtype)
+    out = _fma(gather(y0 + 1, x0 + 1), w_se, out, dtype)
+    return out
 
 
 def apply_grid_transform(arr, grid, mode, fill):
@@ -405,6 +480,57 @@ def affine(arr, matrix, interpolation, fill, out_size=None):
     ow, oh = out_size if out_size is not None else (w, h)
     grid = affine_grid(matrix, w, h, ow, oh, dtype)
     return apply_grid_transform(arr, grid, interpolation, fill)
+
+
+def perspective_coeffs(startpoints, endpoints):
+    """torchvision's ``_get_perspective_coeffs``: solve the 8x8 system in float64, round to float32.
+
+    Returns the eight Python floats ``(a, b, c, d, e, f, g, h)`` with which an output pixel ``(x, y)``
+    samples the input at ``((a x + b y + c) / (g x + h y + 1), (d x + e y + f) / (g x + h y + 1))``.
+    """
+    a_matrix = np.zeros((2 * len(startpoints), 8), dtype=np.float64)
+    for i, (p1, p2) in enumerate(zip(endpoints, startpoints)):
+        a_matrix[2 * i, :] = [p1[0], p1[1], 1, 0, 0, 0, -p2[0] * p1[0], -p2[0] * p1[1]]
+        a_matrix[2 * i + 1, :] = [0, 0, 0, p1[0], p1[1], 1, -p2[1] * p1[0], -p2[1] * p1[1]]
+    b_matrix = np.asarray(startpoints, dtype=np.float64).reshape(8)
+    res = np.linalg.lstsq(a_matrix, b_matrix, rcond=None)[0]
+    return [float(v) for v in res.astype(np.float32)]
+
+
+def perspective(arr, coeffs, interpolation, fill):
+    dtype = arr.dtype if is_float(arr) else np.dtype(np.float32)
+    h, w = arr.shape[-2:]
+    grid = perspective_grid(coeffs, w, h, dtype)
+    return apply_grid_transform(arr, grid, interpolation, fill)
+
+
+def elastic_transform(arr, displacement, interpolation, fill):
+    """torchvision's tensor ``elastic_transform``: sample at identity grid + ``displacement`` (1, H, W, 2).
+
+    The grid keeps the dtype ``float32 + displacement.dtype`` promotes to, and the image is sampled in
+    that dtype (as torch does), whatever the image's own float dtype.
+    """
+    h, w = arr.shape[-2:]
+    grid = identity_grid(h, w) + displacement
+    return apply_grid_transform(arr, grid[0], interpolation, fill)
+
+
+def _equalize_channel(chan):
+    hist = np.bincount(chan.reshape(-1), minlength=256).astype(np.int64)
+    nonzero_hist = hist[hist != 0]
+    step = int(nonzero_hist[:-1].sum()) // 255
+    if step == 0:
+        return chan
+    lut = (np.cumsum(hist) + step // 2) // step
+    lut = np.concatenate([[0], lut[:-1]]).clip(0, 255)
+    return lut[chan.astype(np.int64)].astype(np.uint8)
+
+
+def equalize(arr):
+    """torchvision's tensor ``equalize``: per image and channel, a 256-bin histogram and its LUT."""
+    flat = arr.reshape((-1,) + arr.shape[-3:])
+    out = np.stack([np.stack([_equalize_channel(img[c]) for c in range(img.shape[0])]) for img in flat])
+    return out.reshape(arr.shape)
 
 
 # ------------------------------------------------------------------------------------------------

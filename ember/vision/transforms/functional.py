@@ -65,6 +65,9 @@ __all__ = [
     "posterize",
     "solarize",
     "autocontrast",
+    "equalize",
+    "perspective",
+    "elastic_transform",
 ]
 
 
@@ -1148,12 +1151,148 @@ def autocontrast(img):
     minimum = arr.min(axis=(-2, -1), keepdims=True).astype(compute)
     maximum = arr.max(axis=(-2, -1), keepdims=True).astype(compute)
     with np.errstate(divide="ignore", invalid="ignore"):
-        scale = compute.type(bound) / (maximum - minimum)
+        # torch evaluates `bound / t` as `t.reciprocal() * bound`: the rounding matters for uint8 output
+        scale = (compute.type(1) / (maximum - minimum)).astype(compute) * compute.type(bound)
     eq = ~np.isfinite(scale)
     minimum[eq] = 0
     scale[eq] = 1
     out = np.clip((arr.astype(compute) - minimum) * scale, 0, bound).astype(arr.dtype)
     return _wrap(out, like=img)
+
+
+def equalize(img):
+    """Equalize the histogram of an image, so that its values spread over the whole range.
+
+    PIL images go through ``ImageOps.equalize``; tensors follow torchvision's per-channel 256-bin
+    histogram and lookup table, so both match torchvision exactly.
+
+    Args:
+        img (PIL Image or Tensor): ``uint8`` image; tensors are ``(C, H, W)`` or ``(N, C, H, W)`` with 1 or
+            3 channels; PIL images are mode ``"P"``, ``"L"`` or ``"RGB"``.
+
+    Example:
+        >>> img = ember.tensor([[[0, 0, 1, 2], [2, 3, 3, 3]]], dtype=ember.uint8).repeat(1, 50, 40)
+        >>> equalize(img)[0, :2, :4].tolist()
+        [[0, 0, 103, 154], [154, 255, 255, 255]]
+    """
+    if not _is_tensor(img):
+        return F_pil.equalize(img)
+    _assert_image_tensor(img)
+    if not (3 <= img.ndim <= 4):
+        raise TypeError(f"Input image tensor should have 3 or 4 dimensions, but found {img.ndim}")
+    if img.dtype != ember.uint8:
+        raise TypeError(f"Only torch.uint8 image tensors are supported, but found {img.dtype}")
+    _assert_channels(img, [1, 3])
+    return _wrap(F_t.equalize(_np(img)), like=img)
+
+
+def _get_perspective_coeffs(startpoints, endpoints):
+    """The eight coefficients ``(a, b, c, d, e, f, g, h)`` mapping output pixels back to input pixels.
+
+    An output pixel ``(x, y)`` samples the input at ``((a x + b y + c) / (g x + h y + 1),
+    (d x + e y + f) / (g x + h y + 1))``. Solved in float64 and rounded to float32, like torchvision.
+
+    Args:
+        startpoints (list of list of ints): four corners ``[top-left, top-right, bottom-right,
+            bottom-left]`` of the original image.
+        endpoints (list of list of ints): where those corners go in the transformed image.
+
+    Example:
+        >>> pts = [[0, 0], [9, 0], [9, 9], [0, 9]]
+        >>> [round(c, 6) + 0.0 for c in _get_perspective_coeffs(pts, pts)]
+        [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0]
+    """
+    if len(startpoints) != 4 or len(endpoints) != 4:
+        raise ValueError(
+            f"Please provide exactly four corners, got {len(startpoints)} startpoints and {len(endpoints)} endpoints."
+        )
+    return F_t.perspective_coeffs(startpoints, endpoints)
+
+
+def perspective(img, startpoints, endpoints, interpolation=InterpolationMode.BILINEAR, fill=None):
+    """Apply the perspective transform that moves the four ``startpoints`` to the ``endpoints``.
+
+    PIL images use ``Image.transform(..., Image.PERSPECTIVE, coeffs)``; tensors are resampled with
+    torchvision's perspective grid and ``grid_sample``, so both match torchvision.
+
+    Args:
+        img (PIL Image or Tensor): image; tensors are ``[..., H, W]``.
+        startpoints (list of list of ints): four corners ``[top-left, top-right, bottom-right,
+            bottom-left]`` of the original image, as ``[x, y]``.
+        endpoints (list of list of ints): the same four corners in the transformed image.
+        interpolation (InterpolationMode): default ``BILINEAR``; tensors support ``NEAREST`` and
+            ``BILINEAR``. Pillow integer constants are accepted too.
+        fill (sequence or number, optional): value for pixels outside the transformed image.
+
+    Example:
+        >>> img = ember.rand(3, 13, 17)
+        >>> start = [[0, 0], [16, 0], [16, 12], [0, 12]]
+        >>> end = [[2, 1], [15, 0], [16, 12], [1, 11]]
+        >>> tuple(perspective(img, start, end).shape)
+        (3, 13, 17)
+    """
+    coeffs = _get_perspective_coeffs(startpoints, endpoints)
+    interpolation = _check_interpolation(interpolation)
+    if not _is_tensor(img):
+        return F_pil.perspective(img, coeffs, interpolation=pil_modes_mapping[interpolation], fill=fill)
+    _assert_image_tensor(img)
+    _check_grid_inputs(img, interpolation.value, fill)
+    return _wrap(F_t.perspective(_np(img), coeffs, interpolation.value, fill), like=img)
+
+
+def elastic_transform(img, displacement, interpolation=InterpolationMode.BILINEAR, fill=None):
+    """Warp an image by a displacement field added to the identity sampling grid.
+
+    The pixel at normalized position ``p`` (``[-1, 1]`` pixel-centre coordinates, x then y) takes the
+    input value at ``p + displacement[0, y, x]``. PIL images are converted to a ``uint8`` tensor and back.
+
+    Args:
+        img (PIL Image or Tensor): image; tensors are ``[..., C, H, W]``; PIL images in mode ``"P"``,
+            ``"L"`` or ``"RGB"``.
+        displacement (Tensor): displacement field of shape ``[1, H, W, 2]`` (see
+            :meth:`ElasticTransform.get_params`).
+        interpolation (InterpolationMode): ``BILINEAR`` (default) or ``NEAREST``.
+        fill (sequence or number, optional): value for pixels sampled from outside the image.
+
+    Example:
+        >>> img = ember.rand(3, 13, 17)
+        >>> same = elastic_transform(img, ember.zeros(1, 13, 17, 2))
+        >>> bool((same - img).abs().max() < 1e-6)
+        True
+    """
+    if isinstance(interpolation, int) and not isinstance(interpolation, bool):
+        warnings.warn(
+            "Argument interpolation should be of type InterpolationMode instead of int. "
+            "Please, use InterpolationMode enum."
+        )
+        interpolation = _interpolation_modes_from_int(interpolation)
+    if not isinstance(interpolation, InterpolationMode):
+        raise TypeError(
+            "Argument interpolation should be a InterpolationMode or a corresponding Pillow integer constant"
+        )
+    if not _is_tensor(displacement):
+        raise TypeError("Argument displacement should be a Tensor")
+    t_img = img
+    if not _is_tensor(img):
+        if not _is_pil_image(img):
+            raise TypeError(f"img should be PIL Image or Tensor. Got {type(img)}")
+        t_img = pil_to_tensor(img)
+    _assert_image_tensor(t_img)
+    shape = ember.Size((1,) + tuple(t_img.shape[-2:]) + (2,))
+    if tuple(displacement.shape) != tuple(shape):
+        raise ValueError(f"Argument displacement shape should be {shape}, but given {displacement.shape}")
+    if interpolation.value not in ("nearest", "bilinear"):
+        raise ValueError(
+            f"Interpolation mode '{interpolation.value}' is unsupported by elastic_transform; "
+            "use InterpolationMode.NEAREST or InterpolationMode.BILINEAR"
+        )
+    if fill is not None and not isinstance(fill, (int, float, tuple, list)):
+        raise TypeError(f"fill should be int or float or a list or tuple of them. Got {type(fill)}")
+    out = F_t.elastic_transform(_np(t_img), _np(displacement), interpolation.value, fill)
+    out = _wrap(out, like=t_img)
+    if not _is_tensor(img):
+        return to_pil_image(out, mode=img.mode)
+    return out
 
 
 # ------------------------------------------------------------------------------------------------

@@ -60,6 +60,10 @@ __all__ = [
     "RandomSolarize",
     "RandomAdjustSharpness",
     "RandomAutocontrast",
+    "RandomEqualize",
+    "RandomPerspective",
+    "ElasticTransform",
+    "LinearTransformation",
 ]
 
 
@@ -1288,3 +1292,246 @@ class RandomAutocontrast(_RandomOp):
         [[[0.0, 1.0]]]
     """
     _op = staticmethod(F.autocontrast)
+
+
+class RandomEqualize(_RandomOp):
+    """Equalize the histogram of an image with probability ``p`` (see :func:`functional.equalize`).
+
+    Args:
+        p (float): probability. Default: 0.5.
+
+    Example:
+        >>> img = (ember.arange(512) // 4).to(ember.uint8).reshape(1, 16, 32)
+        >>> out = RandomEqualize(p=1.0)(img)
+        >>> out.min().item(), out.max().item()
+        (0, 255)
+    """
+    _op = staticmethod(F.equalize)
+
+
+class RandomPerspective(_Transform):
+    """Apply a random perspective transform with probability ``p``.
+
+    Each corner of the image moves inwards by a random amount of up to ``distortion_scale`` times half
+    the image width (horizontally) and height (vertically).
+
+    Args:
+        distortion_scale (float): degree of distortion, from 0 to 1. Default: 0.5.
+        p (float): probability of transforming the image. Default: 0.5.
+        interpolation (InterpolationMode): default ``BILINEAR``; tensors support ``NEAREST`` and
+            ``BILINEAR``. Pillow integer constants are accepted too.
+        fill (sequence or number): value for pixels outside the transformed image. Default: 0.
+
+    Example:
+        >>> t = RandomPerspective(distortion_scale=0.6, p=1.0)
+        >>> tuple(t(ember.rand(3, 13, 17)).shape)
+        (3, 13, 17)
+    """
+
+    def __init__(self, distortion_scale=0.5, p=0.5, interpolation=InterpolationMode.BILINEAR, fill=0):
+        super().__init__()
+        self.p = p
+        if isinstance(interpolation, int):
+            interpolation = _interpolation_modes_from_int(interpolation)
+        self.interpolation = interpolation
+        self.distortion_scale = distortion_scale
+        if fill is None:
+            fill = 0
+        elif not isinstance(fill, (Sequence, numbers.Number)):
+            raise TypeError("Fill should be either a sequence or a number.")
+        self.fill = fill
+
+    def forward(self, img):
+        fill = _tensor_fill(img, self.fill)
+        _, height, width = F.get_dimensions(img)
+        if _rand() < self.p:
+            startpoints, endpoints = self.get_params(width, height, self.distortion_scale)
+            return F.perspective(img, startpoints, endpoints, self.interpolation, fill)
+        return img
+
+    @staticmethod
+    def get_params(width, height, distortion_scale):
+        """Random corners for :func:`functional.perspective`.
+
+        Args:
+            width (int): image width.
+            height (int): image height.
+            distortion_scale (float): degree of distortion, from 0 to 1.
+
+        Returns:
+            ``(startpoints, endpoints)``: the image corners ``[top-left, top-right, bottom-right,
+            bottom-left]`` and where they move to, each as ``[x, y]``.
+
+        Example:
+            >>> start, end = RandomPerspective.get_params(17, 13, 0.5)
+            >>> start
+            [[0, 0], [16, 0], [16, 12], [0, 12]]
+            >>> 0 <= end[0][0] <= 4 and 12 <= end[1][0] <= 16
+            True
+        """
+        half_height = height // 2
+        half_width = width // 2
+        dw = int(distortion_scale * half_width)
+        dh = int(distortion_scale * half_height)
+        topleft = [_randint(0, dw + 1), _randint(0, dh + 1)]
+        topright = [_randint(width - dw - 1, width), _randint(0, dh + 1)]
+        botright = [_randint(width - dw - 1, width), _randint(height - dh - 1, height)]
+        botleft = [_randint(0, dw + 1), _randint(height - dh - 1, height)]
+        startpoints = [[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]]
+        endpoints = [topleft, topright, botright, botleft]
+        return startpoints, endpoints
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}(p={self.p})"
+
+
+def _pair_of_floats(value, name):
+    if not isinstance(value, (float, Sequence)):
+        raise TypeError(f"{name} should be float or a sequence of floats. Got {type(value)}")
+    if isinstance(value, Sequence) and len(value) != 2:
+        raise ValueError(f"If {name} is a sequence its length should be 2. Got {len(value)}")
+    if isinstance(value, Sequence):
+        for element in value:
+            if not isinstance(element, float):
+                raise TypeError(f"{name} should be a sequence of floats. Got {type(element)}")
+    if isinstance(value, float):
+        value = [float(value), float(value)]
+    return value
+
+
+class ElasticTransform(_Transform):
+    """Warp an image with a random, smooth displacement field ("elastic" deformation).
+
+    Random offsets in ``[-1, 1]`` are blurred with a Gaussian of standard deviation ``sigma`` and scaled
+    by ``alpha`` (in pixels, relative to the image size); see :func:`functional.elastic_transform`.
+
+    Args:
+        alpha (float or sequence of floats): displacement magnitude ``(x, y)``. Default: 50.0.
+        sigma (float or sequence of floats): smoothness ``(x, y)``. Default: 5.0.
+        interpolation (InterpolationMode): ``BILINEAR`` (default) or ``NEAREST``.
+        fill (sequence or number): value for pixels sampled from outside the image. Default: 0.
+
+    Example:
+        >>> t = ElasticTransform(alpha=20.0, sigma=3.0)
+        >>> tuple(t(ember.rand(3, 32, 32)).shape)
+        (3, 32, 32)
+    """
+
+    def __init__(self, alpha=50.0, sigma=5.0, interpolation=InterpolationMode.BILINEAR, fill=0):
+        super().__init__()
+        self.alpha = _pair_of_floats(alpha, "alpha")
+        self.sigma = _pair_of_floats(sigma, "sigma")
+        if isinstance(interpolation, int):
+            interpolation = _interpolation_modes_from_int(interpolation)
+        self.interpolation = interpolation
+        if isinstance(fill, (int, float)):
+            fill = [float(fill)]
+        elif isinstance(fill, (list, tuple)):
+            fill = [float(f) for f in fill]
+        else:
+            raise TypeError(f"fill should be int or float or a list or tuple of them. Got {type(fill)}")
+        self.fill = fill
+
+    @staticmethod
+    def get_params(alpha, sigma, size):
+        """A random displacement field of shape ``[1, H, W, 2]`` for :func:`functional.elastic_transform`.
+
+        Args:
+            alpha (list of float): magnitudes ``[alpha_x, alpha_y]``.
+            sigma (list of float): Gaussian smoothing ``[sigma_x, sigma_y]`` (0 disables the blur).
+            size (list of int): image size ``[H, W]``.
+
+        Example:
+            >>> tuple(ElasticTransform.get_params([50.0, 50.0], [5.0, 5.0], [32, 32]).shape)
+            (1, 32, 32, 2)
+        """
+        fields = []
+        for axis, norm in ((0, size[1]), (1, size[0])):
+            d = ember.rand([1, 1] + list(size)) * 2 - 1
+            if sigma[axis] > 0.0:
+                k = int(8 * sigma[axis] + 1)
+                if k % 2 == 0:  # the kernel size must be odd
+                    k += 1
+                d = F.gaussian_blur(d, [k, k], sigma)
+            fields.append(d * alpha[axis] / norm)
+        return ember.cat(fields, 1).permute(0, 2, 3, 1)
+
+    def forward(self, tensor):
+        _, height, width = F.get_dimensions(tensor)
+        displacement = self.get_params(self.alpha, self.sigma, [height, width])
+        return F.elastic_transform(tensor, displacement, self.interpolation, self.fill)
+
+    def __repr__(self):
+        format_string = self.__class__.__name__
+        format_string += f"(alpha={self.alpha}"
+        format_string += f", sigma={self.sigma}"
+        format_string += f", interpolation={self.interpolation}"
+        format_string += f", fill={self.fill})"
+        return format_string
+
+
+class LinearTransformation(_Transform):
+    """Flatten a tensor image, subtract ``mean_vector`` and multiply by ``transformation_matrix``.
+
+    Used for whitening (e.g. ZCA): with ``X`` the zero-centred data as rows, compute the covariance
+    ``X.T @ X``, take its SVD and pass the whitening matrix here. Tensors only (no PIL images).
+    Built from ember tensor operations, so gradients flow through it.
+
+    Args:
+        transformation_matrix (Tensor): ``[D, D]`` matrix with ``D = C * H * W``.
+        mean_vector (Tensor): ``[D]`` vector.
+
+    Example:
+        >>> t = LinearTransformation(2 * ember.eye(12), ember.ones(12))
+        >>> t(ember.ones(3, 2, 2) * 3).flatten().tolist()[:3]
+        [4.0, 4.0, 4.0]
+    """
+
+    def __init__(self, transformation_matrix, mean_vector):
+        super().__init__()
+        if transformation_matrix.size(0) != transformation_matrix.size(1):
+            raise ValueError(
+                "transformation_matrix should be square. Got "
+                f"{tuple(transformation_matrix.size())} rectangular matrix."
+            )
+        if mean_vector.size(0) != transformation_matrix.size(0):
+            raise ValueError(
+                f"mean_vector should have the same length {mean_vector.size(0)}"
+                f" as any one of the dimensions of the transformation_matrix [{tuple(transformation_matrix.size())}]"
+            )
+        if transformation_matrix.device != mean_vector.device:
+            raise ValueError(
+                f"Input tensors should be on the same device. Got {transformation_matrix.device} and {mean_vector.device}"
+            )
+        if transformation_matrix.dtype != mean_vector.dtype:
+            raise ValueError(
+                f"Input tensors should have the same dtype. Got {transformation_matrix.dtype} and {mean_vector.dtype}"
+            )
+        self.transformation_matrix = transformation_matrix
+        self.mean_vector = mean_vector
+
+    def forward(self, tensor):
+        shape = tensor.shape
+        n = shape[-3] * shape[-2] * shape[-1]
+        if n != self.transformation_matrix.shape[0]:
+            raise ValueError(
+                "Input tensor and transformation matrix have incompatible shape."
+                + f"[{shape[-3]} x {shape[-2]} x {shape[-1]}] != "
+                + f"{self.transformation_matrix.shape[0]}"
+            )
+        if tensor.device.type != self.mean_vector.device.type:
+            raise ValueError(
+                "Input tensor should be on the same device as transformation matrix and mean vector. "
+                f"Got {tensor.device} vs {self.mean_vector.device}"
+            )
+        flat_tensor = tensor.reshape(-1, n) - self.mean_vector
+        transformation_matrix = self.transformation_matrix.to(flat_tensor.dtype)
+        transformed_tensor = ember.mm(flat_tensor, transformation_matrix)
+        return transformed_tensor.reshape(shape)
+
+    def __repr__(self):
+        return (
+            f"{self.__class__.__name__}(transformation_matrix="
+            f"{self.transformation_matrix.tolist()}"
+            f", mean_vector={self.mean_vector.tolist()})"
+        )
