@@ -5,14 +5,17 @@ torch's DDP (gloo), on the same model and batches. Run it under MPI:
     mpiexec -n 2 python benchmarks/distributed_bench.py allreduce  # one part
     python -m ember.distributed.run --nproc-per-node 2 benchmarks/distributed_bench.py
 
-Timings alternate between the contenders (ember, reference, ember, ...) and the median over
-the repetitions is reported by rank 0. Each rank uses one thread (OMP_NUM_THREADS=1,
-torch.set_num_threads(1)), so 2 ranks fill the 2 cores of the reference machine.
+All-reduce contenders run in a fresh random order at every repetition (the same order on every
+rank), each after a barrier, on the same in-place buffer; rank 0 reports the median over the
+repetitions (of the slower rank). DDP steps alternate ember, torch, ember, ... Each rank uses
+one thread (OMP_NUM_THREADS=1, torch.set_num_threads(1)), so 2 ranks fill the 2 cores of the
+reference machine.
 
-* ``allreduce``: ``dist.all_reduce(t)`` (ember; a non-blocking ``Iallreduce`` on the tensor's
-  own array, polled against the group timeout) vs ``comm.Allreduce(MPI.IN_PLACE, arr, SUM)``
-  (raw mpi4py, blocking) on the same buffers, 1 MB and 64 MB of float32; raw
-  ``Iallreduce(...).Wait()`` is shown too (MPI's non-blocking algorithm, which ember uses).
+* ``allreduce``: ``dist.all_reduce(t)`` (ember; a non-blocking in-place ``Iallreduce`` on the
+  tensor's own array, polled against the group timeout) vs
+  ``comm.Allreduce(MPI.IN_PLACE, arr, SUM)`` (raw mpi4py, blocking) on the same buffer, 1 MB
+  (600 repetitions) and 64 MB (30) of float32; raw ``Iallreduce(...).Wait()`` is shown too
+  (MPI's non-blocking algorithm, which ember uses).
 * ``ddp``: one training step (forward, backward with bucketed gradient all-reduce, SGD step) of
   the seed-004 MLP (784-512-512-10, batch 64 per rank, float32) under ember's
   DistributedDataParallel vs torch's DistributedDataParallel with the gloo backend.
@@ -31,32 +34,39 @@ def _median_ms(xs):
     return statistics.median(xs) * 1e3
 
 
-def bench_allreduce(dist, comm, MPI, rank):
+def bench_allreduce(dist, comm, MPI, rank, reps=None):
     import ember
     results = []
-    for mb, reps in ((1, 200), (64, 20)):
+    rng = np.random.default_rng(0)  # the same seed on every rank: the same order everywhere
+    for mb, n_reps in ((1, 600), (64, 30)):
         n = mb * (1 << 20) // 4
         arr = np.ones(n, dtype=np.float32)
-        t = ember.from_numpy(arr)  # the same buffer for both
-        ours, raw, rawi = [], [], []
+        t = ember.from_numpy(arr)  # the same buffer for all contenders
+        IN_PLACE, SUM = MPI.IN_PLACE, MPI.SUM
+        contenders = {
+            "ember": lambda: dist.all_reduce(t),
+            "raw": lambda: comm.Allreduce(IN_PLACE, arr, op=SUM),
+            "rawi": lambda: comm.Iallreduce(IN_PLACE, arr, op=SUM).Wait(),
+        }
+        times = {k: [] for k in contenders}
+        names = list(contenders)
         for _ in range(3):  # warm-up
-            dist.all_reduce(t)
-            comm.Allreduce(MPI.IN_PLACE, arr, op=MPI.SUM)
-        contenders = [(lambda: dist.all_reduce(t), ours),
-                      (lambda: comm.Allreduce(MPI.IN_PLACE, arr, op=MPI.SUM), raw),
-                      (lambda: comm.Iallreduce(MPI.IN_PLACE, arr, op=MPI.SUM).Wait(), rawi)]
-        for k in range(reps):
-            for j in range(3):  # rotate who goes first
-                fn, out = contenders[(j + k) % 3]
+            for fn in contenders.values():
+                fn()
+        for _ in range(reps or n_reps):
+            # a fresh random order each repetition: no contender always runs right after the
+            # same other one (what runs before changes caches and MPI's state)
+            for k in rng.permutation(len(names)):
+                name = names[k]
                 arr.fill(1.0)
                 comm.Barrier()
                 t0 = time.perf_counter()
-                fn()
-                out.append(time.perf_counter() - t0)
+                contenders[name]()
+                times[name].append(time.perf_counter() - t0)
+        if not np.all(arr == comm.Get_size()):
+            raise RuntimeError("all_reduce benchmark: wrong result")
         # rank 0 reports the slower rank's median (a collective ends when its last rank does)
-        o = comm.allreduce(_median_ms(ours), op=MPI.MAX)
-        r = comm.allreduce(_median_ms(raw), op=MPI.MAX)
-        ri = comm.allreduce(_median_ms(rawi), op=MPI.MAX)
+        o, r, ri = (comm.allreduce(_median_ms(times[k]), op=MPI.MAX) for k in names)
         results.append((f"all_reduce {mb} MB float32", o, r, ri))
     if rank == 0:
         for name, o, r, ri in results:

@@ -12,7 +12,7 @@ import sys
 import time
 
 
-__all__ = ["load", "is_available", "wait", "mpi_op", "DistBackendError"]
+__all__ = ["load", "is_available", "wait", "wait_one", "mpi_op", "DistBackendError"]
 
 _MPI = None
 
@@ -67,8 +67,11 @@ def mpi_op(name):
 _OPS = {}
 
 
-# Polling: spin on Test for a while (what MPI's own blocking calls do), then back off with short
-# sleeps so that a long wait (a slow peer, a hang) does not burn a core.
+# Polling: spin on Test (what MPI's own blocking calls do); after _YIELD_AFTER_S also yield the
+# CPU every 64 polls (ranks sharing cores let each other run; before that a yield would only
+# hand the core to unrelated processes), and after _SPIN_S back off with short sleeps so that a
+# long wait (a slow peer, a hang) does not burn a core.
+_YIELD_AFTER_S = 2e-4
 _SPIN_S = 2.0
 yield_cpu = getattr(os, "sched_yield", lambda: None)
 _MAX_SLEEP_S = 0.002
@@ -85,31 +88,51 @@ def wait(reqs, timeout, what, rank, on_timeout=None, statuses=None):
         on_timeout (callable, optional): called before raising (marks the group broken).
         statuses (list of MPI.Status, optional): filled for the completed requests.
     """
-    MPI = _MPI
     if statuses is not None:
-        def testall(r, _t=MPI.Request.Testall):
-            return _t(r, statuses)
+        def test(_t=_MPI.Request.Testall):
+            return _t(reqs, statuses)
+    elif len(reqs) == 1:
+        test = reqs[0].Test  # a single request: no list conversion per poll
     else:
-        testall = MPI.Request.Testall
+        def test(_t=_MPI.Request.Testall):
+            return _t(reqs)
+    return wait_test(test, timeout, what, rank, on_timeout)
+
+
+def wait_one(req, timeout, what, rank, on_timeout=None):
+    """``wait([req], ...)`` for one request: what the synchronous collectives use."""
+    return wait_test(req.Test, timeout, what, rank, on_timeout)
+
+
+def wait_test(test, timeout, what, rank, on_timeout=None):
+    """Call ``test()`` (an MPI ``Test``, which also drives MPI's progress engine) until it returns
+    True; raise ``DistBackendError`` after ``timeout`` seconds or on an MPI error.
+
+    Polls run in a tight loop (each poll moves the transfer on, so a gap between two polls is
+    latency added to the collective); the clock is read every 64 polls.
+    """
+    MPI = _MPI
     try:
-        if testall(reqs):
+        if test():
             return
         now = time.monotonic
         start = now()
         deadline = start + timeout
+        yield_after = start + _YIELD_AFTER_S
         spin_end = start + _SPIN_S
         n = 0
         while True:
             for _ in range(64):
-                if testall(reqs):
+                if test():
                     return
-            yield_cpu()  # lets the peer run when ranks share cores (oversubscription)
             t = now()
             if t > deadline:
                 break
             if t > spin_end:
                 n += 1
                 time.sleep(min(_MAX_SLEEP_S, 1e-5 * n))
+            elif t > yield_after:
+                yield_cpu()  # lets the peer run when ranks share cores (oversubscription)
     except MPI.Exception as exc:
         if on_timeout is not None:
             on_timeout()

@@ -189,14 +189,24 @@ class ProcessGroup:
         _mpi.wait(reqs, self._timeout if timeout is None else timeout, what, self._global_rank,
                   self._mark_broken, statuses)
 
-    def _nccl_comm(self):
-        """The NCCL communicator of this group (created on first use), or None."""
+    def _nccl_comm(self, tensor):
+        """The NCCL communicator of this group for ``tensor``'s CUDA device (created the first
+        time the group sees that device, collectively), or None: not an ``nccl`` group, or NCCL
+        is not usable (the tensor is then staged through host memory and MPI)."""
+        if "nccl" not in self._backend:
+            return None
         if self._nccl is None:
-            if "nccl" not in self._backend:
-                return None
             from . import _nccl
-            self._nccl = _nccl.NcclComm.create(self) if _nccl.is_available() else False
-        return self._nccl or None
+            self._nccl = {} if _nccl.is_available() else False
+        if self._nccl is False:
+            return None
+        from .._device import device_of
+        dev = device_of(tensor._data).index or 0
+        nc = self._nccl.get(dev)
+        if nc is None:
+            from . import _nccl
+            nc = self._nccl[dev] = _nccl.NcclComm.create(self, dev)
+        return nc
 
 
 class _WorldMeta(type):
@@ -405,9 +415,10 @@ def destroy_process_group(group=None):
 
 
 def _free(pg):
+    _AR_FAST.clear()
     try:
-        if pg._nccl:
-            pg._nccl.destroy()
+        for nc in (pg._nccl or {}).values():
+            nc.destroy()
         if not pg._broken:
             pg._comm.Free()
     except Exception:  # noqa: BLE001 - teardown is best effort
@@ -734,7 +745,16 @@ def _check_list(ts, name):
 
 
 def _host(arr):
-    return isinstance(arr, np.ndarray)
+    """Whether ``arr`` is host memory (a NumPy array, not a CUDA array or the tests' stand-in
+    for one)."""
+    return type(arr) is np.ndarray or (isinstance(arr, np.ndarray) and
+                                       not getattr(arr, "_ember_fake_cuda", False))
+
+
+def _to_device(host_arr):
+    """A host array copied to the current CUDA device."""
+    from .._device import _cuda_xp
+    return _cuda_xp().asarray(host_arr)
 
 
 def _to_host(arr):
@@ -786,12 +806,15 @@ class _Out:
             if _host(t._data):
                 t._data[...] = self.arr
             else:
-                import cupy
-                t._data[...] = cupy.asarray(self.arr)
+                t._data[...] = _to_device(self.arr)
         t._version_box[0] += 1
 
 
 _FAST_PLANS = {}
+# all_reduce's synchronous CPU fast path: (op, dtype, group argument) -> what the call needs
+# (ProcessGroup, its Iallreduce, MPI.IN_PLACE, MPI op, timeout, global rank, mark-broken),
+# filled by the first call that passed every check; emptied when a process group is destroyed
+_AR_FAST = {}
 
 
 def _reduce_plan(op, t, what):
@@ -867,6 +890,25 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
         dist.all_reduce(t); t
         # tensor([3., 6.])
     """
+    if not async_op:
+        # fast path (synchronous, contiguous CPU tensor, an op/dtype MPI reduces directly): one
+        # dict lookup for the (op, dtype, group) checked before, then the tensor's own memory is
+        # reduced in place; no Work, no buffer objects
+        try:
+            fast = _AR_FAST.get((op, tensor._dtype, group))
+        except (AttributeError, TypeError):  # not a tensor / an unhashable op: checked below
+            fast = None
+        if fast is not None:
+            data = tensor._data
+            if type(data) is np.ndarray and data.flags.c_contiguous and \
+                    isinstance(tensor, _Tensor[0]):
+                pg, iallreduce, in_place, mop, timeout, rank, mark_broken = fast
+                if pg._broken:
+                    pg._check_usable("all_reduce")
+                _mpi.wait_one(iallreduce(in_place, data, mop), timeout, "all_reduce", rank,
+                              mark_broken)
+                tensor._version_box[0] += 1
+                return None
     _check_tensor(tensor, "tensor")
     pg = _pg(group)
     if pg is None:
@@ -876,13 +918,19 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     data = tensor._data
     if not async_op and post is None and type(data) is np.ndarray and data.flags.c_contiguous \
             and data.dtype.char not in "?e":
-        # fast path: the tensor's own memory, reduced in place
-        pg._wait([pg._comm.Iallreduce(_mpi.IN_PLACE[0], data, mop)], "all_reduce")
+        if isinstance(op, RedOpType):
+            _AR_FAST[(op, tensor._dtype, group)] = (
+                pg, pg._comm.Iallreduce, _mpi.IN_PLACE[0], mop, pg._timeout, pg._global_rank,
+                pg._mark_broken)
+        _mpi.wait_one(pg._comm.Iallreduce(_mpi.IN_PLACE[0], data, mop), pg._timeout,
+                      "all_reduce", pg._global_rank, pg._mark_broken)
         tensor._version_box[0] += 1
         return None
-    nc = None if _host(data) else pg._nccl_comm()
+    nc = None if _host(data) else pg._nccl_comm(tensor)
     if nc is not None:
-        return nc.all_reduce(tensor, _op_name(op), async_op)
+        r = nc.all_reduce(tensor, _op_name(op), async_op)
+        if r is not NotImplemented:
+            return r
     out = _Out(tensor, reduce=True)
     req = pg._comm.Iallreduce(_mpi.load().IN_PLACE, out.wire, mop)
     post = _bind(post, pg._size)
@@ -910,7 +958,7 @@ def broadcast(tensor, src=None, group=None, async_op=False, group_src=None):
         return None
     pg._check_usable("broadcast")
     root = _root(pg, src, group_src, "src")
-    nc = None if _host(tensor._data) else pg._nccl_comm()
+    nc = None if _host(tensor._data) else pg._nccl_comm(tensor)
     if nc is not None:
         return nc.broadcast(tensor, root, async_op)
     out = _Out(tensor, load=pg._rank == root)
@@ -955,9 +1003,11 @@ def reduce(tensor, dst=None, op=ReduceOp.SUM, group=None, async_op=False, group_
     pg._check_usable("reduce")
     root = _root(pg, dst, group_dst, "dst")
     mop, post = _reduce_plan(op, tensor, "reduce")
-    nc = None if _host(tensor._data) else pg._nccl_comm()
+    nc = None if _host(tensor._data) else pg._nccl_comm(tensor)
     if nc is not None:
-        return nc.reduce(tensor, _op_name(op), root, async_op)
+        r = nc.reduce(tensor, _op_name(op), root, async_op)
+        if r is not NotImplemented:
+            return r
     MPI = _mpi.load()
     if pg._rank == root:
         out = _Out(tensor, reduce=True)
@@ -987,8 +1037,7 @@ def _gatherv_parts(outs_flat, tensors):
         if _host(t._data):
             t._data[...] = chunk
         else:
-            import cupy
-            t._data[...] = cupy.asarray(chunk)
+            t._data[...] = _to_device(chunk)
         t._version_box[0] += 1
 
 
@@ -1067,7 +1116,8 @@ def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=Fal
         raise ValueError(
             f"output tensor size must be equal to world_size times input tensor size "
             f"(got {output_tensor._data.size} and {pg._size} x {input_tensor._data.size})")
-    nc = None if _host(input_tensor._data) else pg._nccl_comm()
+    nc = None if _host(input_tensor._data) or _host(output_tensor._data) else \
+        pg._nccl_comm(input_tensor)
     if nc is not None:
         return nc.all_gather(output_tensor, input_tensor, async_op)
     send = _wire(_to_host(input_tensor._data), input_tensor._dtype, False)
@@ -1241,9 +1291,11 @@ def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=F
             f"input tensor must be the same size as output size times world size (got "
             f"{input._data.size} and {pg._size} x {output._data.size})")
     mop, post = _reduce_plan(op, output, "reduce_scatter_tensor")
-    nc = None if _host(input._data) else pg._nccl_comm()
+    nc = None if _host(input._data) or _host(output._data) else pg._nccl_comm(input)
     if nc is not None:
-        return nc.reduce_scatter(output, input, _op_name(op), async_op)
+        r = nc.reduce_scatter(output, input, _op_name(op), async_op)
+        if r is not NotImplemented:
+            return r
     send = _wire(_to_host(input._data), input._dtype, True)
     out = _Out(output, reduce=True, load=False)
     req = pg._comm.Ireduce_scatter_block(send, out.wire, mop)
@@ -1425,7 +1477,7 @@ def isend(tensor, dst=None, group=None, tag=0, group_dst=None):
         return None
     pg._check_usable("send")
     peer = _peer(pg, dst, group_dst, "dst")
-    nc = None if _host(tensor._data) else pg._nccl_comm()
+    nc = None if _host(tensor._data) else pg._nccl_comm(tensor)
     if nc is not None:
         return nc.send(tensor, peer)
     buf = _wire(_to_host(tensor._data), tensor._dtype, False)
@@ -1458,7 +1510,7 @@ def irecv(tensor, src=None, group=None, tag=0, group_src=None):
     pg._check_usable("recv")
     MPI = _mpi.load()
     peer = _peer(pg, src, group_src, "src", allow_any=True)
-    nc = None if _host(tensor._data) or peer is None else pg._nccl_comm()
+    nc = None if _host(tensor._data) or peer is None else pg._nccl_comm(tensor)
     if nc is not None:
         return nc.recv(tensor, peer)
     out = _Out(tensor, load=False)
@@ -1555,7 +1607,25 @@ def batch_isend_irecv(p2p_op_list):
     if not isinstance(p2p_op_list, list) or not all(isinstance(p, P2POp) for p in p2p_op_list):
         raise ValueError("Invalid ``p2p_op_list``. Each op is expected to to be of type "
                          "``torch.distributed.P2POp``.")
-    return [p.op(p.tensor, p.peer, p.group, p.tag, p.group_peer) for p in p2p_op_list]
+    # CUDA tensors of an nccl group: one NCCL group call, so that sends and receives between the
+    # same ranks do not wait for each other (as torch's NCCL backend)
+    grouped = any(not _host(p.tensor._data) and "nccl" in (_pg(p.group) or _default())._backend
+                  for p in p2p_op_list)
+    if grouped:
+        from . import _nccl
+        grouped = _nccl.is_available()
+    if not grouped:
+        return [p.op(p.tensor, p.peer, p.group, p.tag, p.group_peer) for p in p2p_op_list]
+    from . import _nccl
+    for p in p2p_op_list:  # communicators are created outside the group call
+        pg = _pg(p.group)
+        if pg is not None and not _host(p.tensor._data):
+            pg._nccl_comm(p.tensor)
+    _nccl.group_start()
+    try:
+        return [p.op(p.tensor, p.peer, p.group, p.tag, p.group_peer) for p in p2p_op_list]
+    finally:
+        _nccl.group_end()
 
 
 # ============================================================================ objects

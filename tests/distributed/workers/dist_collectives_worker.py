@@ -213,9 +213,10 @@ if R in members:
     assert dist.get_rank(g) == members.index(R) and dist.get_world_size(g) == 2
     assert dist.get_process_group_ranks(g) == members
     assert dist.get_global_rank(g, 1) == N - 1 and dist.get_group_rank(g, N - 1) == 1
-    t = ember.tensor([float(R + 1)])
-    dist.all_reduce(t, group=g)
-    check(t, [1.0 + N], "new_group all_reduce")
+    for k in range(2):  # the second call takes the cached fast path (op, dtype, group)
+        t = ember.tensor([float(R + 1)])
+        dist.all_reduce(t, group=g)
+        check(t, [1.0 + N], f"new_group all_reduce {k}")
     t = ember.tensor([float(R)])
     dist.broadcast(t, src=N - 1, group=g)
     check(t, [N - 1.0], "new_group broadcast (global src)")
@@ -239,8 +240,31 @@ assert (s.num_replicas, s.rank) == (N, R)
 assert list(s) == list(range(10) if N == 1 else [i % 10 for i in range(R, 10 + (-10) % N, N)])
 CHECKS[0] += 1
 
+# ---------------- all_reduce's cached fast path: the same (op, dtype, group) with a
+# non-contiguous tensor, a 0-d one, and after destroy + re-init (the cache must not keep the old
+# group's communicator)
+for k in range(3):
+    t = ember.full((2, 3), float(R + k))
+    v0 = t._version
+    dist.all_reduce(t)
+    check(t, np.full((2, 3), N * k + N * (N - 1) / 2), f"fast all_reduce {k}")
+    assert t._version == v0 + 1
+t = ember.zeros(3, 2).t()
+t.copy_(ember.full((2, 3), float(R)))
+dist.all_reduce(t)
+check(t, np.full((2, 3), N * (N - 1) / 2), "fast-path key, non-contiguous tensor")
+t = ember.tensor(float(R))
+dist.all_reduce(t, op=dist.ReduceOp.MAX)
+check(t, np.float64(N - 1), "0-d all_reduce MAX")
+
 assert dist.get_backend() == "gloo" and dist.is_initialized()
 dist.destroy_process_group()
 assert not dist.is_initialized()
+dist.init_process_group("gloo", timeout=timedelta(seconds=60))
+for k in range(2):
+    t = ember.full((4,), float(R + 1))
+    dist.all_reduce(t)
+    check(t, np.full(4, N * (N + 1) / 2), f"all_reduce after re-init {k}")
+dist.destroy_process_group()
 print(f"RANK {R} CHECKS {CHECKS[0]}", flush=True)
 sys.exit(0)
