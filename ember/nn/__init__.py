@@ -8,6 +8,7 @@ Example::
     torch.Size([3, 2])
 """
 from .parameter import Parameter, Buffer  # noqa: F401
+from .parameter import UninitializedParameter, UninitializedBuffer  # noqa: F401
 from .modules import *  # noqa: F401,F403
 from .modules import Module  # noqa: F401
 from .modules import _optional_names

@@ -15,7 +15,7 @@ from ..._device import MULTI_GPU, device_guard
 from ..._tensor import Tensor
 from ...autograd.function import Function
 from ...autograd.grad_mode import no_grad
-from ..parameter import Parameter, Buffer
+from ..parameter import Parameter, Buffer, is_lazy
 
 __all__ = ["Module", "RemovableHandle", "register_module_forward_pre_hook",
            "register_module_forward_hook", "register_module_full_backward_hook",
@@ -1030,9 +1030,10 @@ class Module:
                                       "torch.Tensor or Tensor-like object from checkpoint but "
                                       f"received {type(input_param)}")
                     continue
-                if len(param.shape) == 0 and len(input_param.shape) == 1:
+                is_param_lazy = is_lazy(param)  # an uninitialized param takes any shape
+                if not is_param_lazy and len(param.shape) == 0 and len(input_param.shape) == 1:
                     input_param = input_param[0]
-                if input_param.shape != param.shape:
+                if not is_param_lazy and input_param.shape != param.shape:
                     error_msgs.append(f"size mismatch for {key}: copying a param with shape "
                                       f"{input_param.shape} from checkpoint, the shape in "
                                       f"current model is {param.shape}.")
