@@ -58,6 +58,7 @@ class _ToCopy(Function):
 
 
 _ToCopy.__name__ = "ToCopy"
+_ToCopy._backward_cls.__name__ = _ToCopy._backward_cls.__qualname__ = "ToCopyBackward0"
 
 
 class _nullctx:

@@ -22,3 +22,9 @@ def test_sum_and_mean_node_names_follow_torch_overloads():
     for f in cases:
         names = [f(m, m.ones(2, 3, requires_grad=True)).grad_fn.name() for m in (ember, torch)]
         assert names[0] == names[1], names
+
+
+def test_dtype_conversion_node_name_matches_torch():
+    torch = __import__("pytest").importorskip("torch")
+    names = [m.ones(2, requires_grad=True).half().grad_fn.name() for m in (ember, torch)]
+    assert names[0] == names[1] == "ToCopyBackward0"
