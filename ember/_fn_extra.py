@@ -528,6 +528,7 @@ def renorm(input, p, dim, maxnorm):
 # ============================================================================ linear algebra
 
 
+@F._writes_out
 def tensordot(a, b, dims=2, out=None):
     """Contract ``a`` and ``b`` over the given dimensions (a generalised matrix product).
 
@@ -539,9 +540,7 @@ def tensordot(a, b, dims=2, out=None):
         a (Tensor): the left operand.
         b (Tensor): the right operand.
         dims (int, tuple of two lists, or Tensor): what to contract. Default: 2.
-        out (Tensor, optional): accepted for torch compatibility; ember returns a new tensor.
-
-    Example::
+        out (Tensor, optional): write the result into this tensor.
 
         >>> ember.tensordot(ember.ones(2, 3), ember.ones(3, 4), dims=1).shape
         torch.Size([2, 4])
@@ -579,6 +578,7 @@ def tensordot(a, b, dims=2, out=None):
     return (am @ bm).reshape(out_shape)
 
 
+@F._writes_out
 def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
     """``beta * input + alpha * outer(vec1, vec2)``; differentiable.
 
@@ -590,9 +590,7 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
         vec2 (Tensor): a vector of size ``m``.
         beta (number): the multiplier of ``input``. Default: 1.
         alpha (number): the multiplier of the outer product. Default: 1.
-        out (Tensor, optional): accepted for torch compatibility; ember returns a new tensor.
-
-    Example::
+        out (Tensor, optional): write the result into this tensor.
 
         >>> ember.addr(ember.zeros(2, 2), ember.tensor([1.0, 2.0]), ember.tensor([1.0, 3.0]))
         tensor([[1., 3.],
@@ -620,14 +618,13 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
     return F.broadcast_to((base + prod).to(rt), shape)
 
 
+@F._writes_out
 def chain_matmul(*matrices, out=None):
     """The product of 2-D matrices ``m1 @ m2 @ ...`` (deprecated in torch: use ``linalg.multi_dot``).
 
     Args:
         *matrices (Tensor): two or more 2-D tensors (one is returned as a copy).
-        out (Tensor, optional): accepted for torch compatibility; ember returns a new tensor.
-
-    Example::
+        out (Tensor, optional): write the result into this tensor.
 
         >>> ember.chain_matmul(ember.ones(2, 3), ember.ones(3, 4), ember.ones(4, 1))
         tensor([[12.],
@@ -809,6 +806,7 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
 _Histogram = namedtuple("histogram", ["hist", "bin_edges"])
 
 
+@F._writes_out
 def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):  # noqa: A002
     """A histogram of the values of ``input``, as a named tuple ``(hist, bin_edges)``.
 
@@ -822,9 +820,7 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
         range (tuple of 2 floats, optional): the lower and upper edge (``bins`` an int).
         weight (Tensor, optional): a weight per element of ``input`` (same shape).
         density (bool): normalise so the histogram integrates to 1. Default: ``False``.
-        out (tuple, optional): accepted for torch compatibility; ember returns new tensors.
-
-    Example::
+        out (tuple, optional): write the result into these tensors.
 
         >>> ember.histogram(ember.tensor([1.0, 2.0, 1.0]), bins=4, range=(0.0, 3.0))
         histogram(hist=tensor([0., 2., 1., 0.]), bin_edges=tensor([0.0000, 0.7500, 1.5000, 2.2500, 3.0000]))
@@ -1517,6 +1513,7 @@ def scalar_tensor(s, *, dtype=None, layout=None, device=None, requires_grad=Fals
                     requires_grad=requires_grad)
 
 
+@F._writes_out
 def range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,  # noqa: A001
           requires_grad=False):
     """Deprecated: values from ``start`` to ``end`` *inclusive* in steps of ``step`` (use :func:`ember.arange`).
@@ -1527,8 +1524,7 @@ def range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devic
         start (number): the first value. Default: 0.
         end (number): the last value (included).
         step (number): the spacing. Default: 1.
-        out (Tensor, optional): accepted for torch compatibility; ember returns a new tensor.
-        dtype (ember.dtype, optional): the element type. Default: the default dtype.
+        out (Tensor, optional): write the result into this tensor.
         layout (ember.layout, optional): accepted for torch compatibility.
         device (str or ember.device, optional): where to put it.
         requires_grad (bool): record operations for autograd. Default: ``False``.
@@ -1542,7 +1538,7 @@ def range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devic
     warnings.warn("torch.range is deprecated and will be removed in a future release because "
                   "its behavior is inconsistent with Python's range builtin. Instead, use "
                   "torch.arange, which produces values in [start, end).", UserWarning,
-                  stacklevel=2)
+                  stacklevel=3)
     if end is None:
         start, end = 0, start
     if step == 0:

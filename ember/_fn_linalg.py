@@ -39,14 +39,13 @@ def _check_matrix(A, name, square=True):
                            f"{F._type_label(A._dtype)}")
 
 
+@F._writes_out
 def inverse(input, *, out=None):
     """The inverse of a square matrix or of each matrix in a batch (``linalg.inv``); differentiable.
 
     Args:
         input (Tensor): ``(..., n, n)`` invertible matrices.
-        out (Tensor, optional): accepted for torch compatibility; ember returns a new tensor.
-
-    Example::
+        out (Tensor, optional): write the result into this tensor.
 
         >>> ember.inverse(ember.tensor([[2.0, 0.0], [0.0, 4.0]]))
         tensor([[0.5000, 0.0000],
@@ -195,6 +194,7 @@ def matrix_exp(input):
 _SVD = namedtuple("svd", ["U", "S", "V"])
 
 
+@F._writes_out
 def svd(input, some=True, compute_uv=True, *, out=None):
     """The singular value decomposition ``input = U diag(S) V^H``, as a named tuple ``(U, S, V)``.
 
@@ -206,9 +206,7 @@ def svd(input, some=True, compute_uv=True, *, out=None):
         input (Tensor): ``(..., m, n)`` matrices.
         some (bool): reduced (True) or full (False) ``U`` and ``V``. Default: ``True``.
         compute_uv (bool): compute ``U`` and ``V``. Default: ``True``.
-        out (tuple, optional): accepted for torch compatibility; ember returns new tensors.
-
-    Example::
+        out (tuple, optional): write the result into these tensors.
 
         >>> U, S, V = ember.svd(ember.tensor([[3.0, 0.0], [0.0, -2.0], [0.0, 0.0]]))
         >>> S, U.shape, V.shape
@@ -225,6 +223,7 @@ def svd(input, some=True, compute_uv=True, *, out=None):
     return _SVD(U, S, Vh.mH.contiguous() if Vh.ndim else Vh)
 
 
+@F._writes_out
 def cholesky_solve(B, L, upper=False, *, out=None):
     """Solve ``A X = B`` given the Cholesky factor of ``A`` (``A = L L^H``, or ``U^H U`` with ``upper``); differentiable.
 
@@ -232,9 +231,7 @@ def cholesky_solve(B, L, upper=False, *, out=None):
         B (Tensor): ``(..., n, k)`` right-hand sides.
         L (Tensor): ``(..., n, n)`` the triangular factor.
         upper (bool): ``L`` is the upper factor. Default: ``False``.
-        out (Tensor, optional): accepted for torch compatibility; ember returns a new tensor.
-
-    Example::
+        out (Tensor, optional): write the result into this tensor.
 
         >>> L = ember.tensor([[2.0, 0.0], [1.0, 1.0]])
         >>> ember.cholesky_solve(ember.tensor([[4.0], [2.0]]), L)
@@ -252,15 +249,14 @@ def cholesky_solve(B, L, upper=False, *, out=None):
     return F._linalg_solve(A, B)
 
 
+@F._writes_out
 def cholesky_inverse(L, upper=False, *, out=None):
     """The inverse of ``A`` from its Cholesky factor (``A = L L^H``, or ``U^H U`` with ``upper``); differentiable.
 
     Args:
         L (Tensor): ``(..., n, n)`` the triangular factor.
         upper (bool): ``L`` is the upper factor. Default: ``False``.
-        out (Tensor, optional): accepted for torch compatibility; ember returns a new tensor.
-
-    Example::
+        out (Tensor, optional): write the result into this tensor.
 
         >>> ember.cholesky_inverse(ember.tensor([[2.0, 0.0], [0.0, 1.0]]))
         tensor([[0.2500, 0.0000],
@@ -354,6 +350,7 @@ class _LU(Function):
         return inner.gather(-2, idx)
 
 
+@F._writes_out
 def lu(A, pivot=True, get_infos=False, out=None):
     """The LU factorisation with partial pivoting, packed: ``(LU, pivots)`` (plus ``infos`` with ``get_infos``).
 
@@ -367,9 +364,7 @@ def lu(A, pivot=True, get_infos=False, out=None):
         pivot (bool): must be ``True`` on the CPU (as in torch). Default: ``True``.
         get_infos (bool): also return, per matrix, the 1-based index of the first zero pivot
             (0 when none) instead of raising for singular input. Default: ``False``.
-        out (tuple, optional): accepted for torch compatibility; ember returns new tensors.
-
-    Example::
+        out (tuple, optional): write the result into these tensors.
 
         >>> import warnings; warnings.simplefilter("ignore")
         >>> LU, piv = ember.lu(ember.tensor([[1.0, 2.0], [3.0, 4.0]]))
@@ -392,6 +387,7 @@ def lu(A, pivot=True, get_infos=False, out=None):
 _LUUnpack = namedtuple("lu_unpack", ["P", "L", "U"])
 
 
+@F._writes_out
 def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None):
     """Unpack :func:`lu`'s result into the permutation ``P``, unit-lower ``L`` and upper ``U`` (``A = P L U``).
 
@@ -402,9 +398,7 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=N
         LU_pivots (Tensor): ``(..., min(m, n))`` 1-based int32 pivots.
         unpack_data (bool): compute ``L`` and ``U``. Default: ``True``.
         unpack_pivots (bool): compute ``P``. Default: ``True``.
-        out (tuple, optional): accepted for torch compatibility; ember returns new tensors.
-
-    Example::
+        out (tuple, optional): write the result into these tensors.
 
         >>> import warnings; warnings.simplefilter("ignore")
         >>> A = ember.tensor([[1.0, 2.0], [3.0, 4.0]])
@@ -436,6 +430,7 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=N
     return _LUUnpack(P, Lm, Um)
 
 
+@F._writes_out
 def lu_solve(b, LU_data, LU_pivots, *, out=None):
     """Solve ``A x = b`` from :func:`lu`'s factorisation of ``A``; differentiable in ``b`` and ``LU_data``.
 
@@ -443,9 +438,7 @@ def lu_solve(b, LU_data, LU_pivots, *, out=None):
         b (Tensor): ``(..., n, k)`` right-hand sides.
         LU_data (Tensor): ``(..., n, n)`` packed factors.
         LU_pivots (Tensor): ``(..., n)`` int32 pivots.
-        out (Tensor, optional): accepted for torch compatibility; ember returns a new tensor.
-
-    Example::
+        out (Tensor, optional): write the result into this tensor.
 
         >>> import warnings; warnings.simplefilter("ignore")
         >>> A = ember.tensor([[1.0, 2.0], [3.0, 4.0]])
@@ -466,6 +459,7 @@ def lu_solve(b, LU_data, LU_pivots, *, out=None):
 _TriSolve = namedtuple("triangular_solve", ["solution", "cloned_coefficient"])
 
 
+@F._writes_out
 def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False, *, out=None):
     """Solve ``A X = b`` for triangular ``A`` (deprecated in torch for ``linalg.solve_triangular``); differentiable.
 
@@ -478,9 +472,7 @@ def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False, *, 
         upper (bool): ``A`` is upper triangular. Default: ``True``.
         transpose (bool): solve ``A^T X = b``. Default: ``False``.
         unitriangular (bool): assume a unit diagonal. Default: ``False``.
-        out (tuple, optional): accepted for torch compatibility; ember returns new tensors.
-
-    Returns:
+        out (tuple, optional): write the result into these tensors.
         a named tuple ``(solution, cloned_coefficient)`` (the latter a copy of ``A``).
 
     Example::

@@ -628,6 +628,32 @@ def _out(out, result):
     return out
 
 
+def _writes_out(fn):
+    """Decorator: give ``fn`` (which computes a new result) torch's ``out=`` behaviour."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, out=None, **kwargs):
+        res = fn(*args, **kwargs)
+        if out is None:
+            return res
+        return _out_tuple(out, res) if isinstance(res, tuple) else _out(out, res)
+    return wrapper
+
+
+def _out_tuple(out, results):
+    """``out=`` for functions returning several tensors: fill each of ``out`` from ``results``
+    (resizing as torch does) and return them in ``results``' (named) tuple type."""
+    if out is None:
+        return results
+    if not isinstance(out, (tuple, list)) or len(out) != len(results):
+        raise TypeError(f"out= expects a tuple of {len(results)} tensors, got "
+                        f"{type(out).__name__}" + (f" of length {len(out)}"
+                                                   if isinstance(out, (tuple, list)) else ""))
+    filled = [_out(o, r) for o, r in zip(out, results)]
+    return type(results)(*filled) if hasattr(results, "_fields") else tuple(filled)
+
+
 # ============================================================================ random
 
 
@@ -2586,8 +2612,8 @@ def max(input, dim=None, keepdim=False, *, other=None, out=None):  # noqa: A001
         keepdim (bool): keep the reduced dimension with size 1. Default: ``False``.
         other (Tensor, optional): compare elementwise with this tensor instead of reducing
             (also accepted positionally in place of ``dim``).
-        out (tuple of Tensors, optional): accepted for torch compatibility; ember does not
-            write into it.
+        out (Tensor or tuple of Tensors, optional): write the result (values, indices) into
+            these tensors.
 
     Example::
 
@@ -2600,7 +2626,8 @@ def max(input, dim=None, keepdim=False, *, other=None, out=None):  # noqa: A001
         >>> ember.max(ember.tensor([1, 5]), ember.tensor([3, 2]))
         tensor([3, 5])
     """
-    return _maxmin(input, dim, keepdim, True, other, "max")
+    res = _maxmin(input, dim, keepdim, True, other, "max")
+    return _out_tuple(out, res) if isinstance(res, tuple) else _out(out, res)
 
 
 def min(input, dim=None, keepdim=False, *, other=None, out=None):  # noqa: A001
@@ -2616,8 +2643,8 @@ def min(input, dim=None, keepdim=False, *, other=None, out=None):  # noqa: A001
         keepdim (bool): keep the reduced dimension with size 1. Default: ``False``.
         other (Tensor, optional): compare elementwise with this tensor instead of reducing
             (also accepted positionally in place of ``dim``).
-        out (tuple of Tensors, optional): accepted for torch compatibility; ember does not
-            write into it.
+        out (Tensor or tuple of Tensors, optional): write the result (values, indices) into
+            these tensors.
 
     Example::
 
@@ -2627,7 +2654,8 @@ def min(input, dim=None, keepdim=False, *, other=None, out=None):  # noqa: A001
         >>> values, indices
         (tensor([0, 1]), tensor([1, 0]))
     """
-    return _maxmin(input, dim, keepdim, False, other, "min")
+    res = _maxmin(input, dim, keepdim, False, other, "min")
+    return _out_tuple(out, res) if isinstance(res, tuple) else _out(out, res)
 
 
 def amax(input, dim=(), keepdim=False):

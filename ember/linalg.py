@@ -9,7 +9,7 @@ import numpy as np
 
 from . import _dtype as D
 from ._device import get_xp
-from .functions import (vector_norm, _linalg_inv as _inv, _linalg_det as _det,
+from .functions import (_writes_out, vector_norm, _linalg_inv as _inv, _linalg_det as _det,
                         _linalg_solve as _solve, matmul, amax, amin)
 from .ops._common import wrap
 
@@ -18,6 +18,7 @@ __all__ = ["norm", "vector_norm", "matrix_norm", "inv", "det", "slogdet", "solve
            "matrix_rank", "lstsq", "matrix_power", "cross", "multi_dot", "vecdot", "diagonal"]
 
 
+@_writes_out
 def inv(A, *, out=None):
     """The inverse of a square matrix, or of each matrix in a batch; differentiable.
 
@@ -26,8 +27,7 @@ def inv(A, *, out=None):
 
     Args:
         A (Tensor): square matrices ``(..., n, n)`` (floating or complex).
-        out (Tensor, optional): accepted for torch compatibility; ember returns a new tensor
-            and does not write into it.
+        out (Tensor, optional): write the result into this tensor.
 
     Example::
 
@@ -39,13 +39,13 @@ def inv(A, *, out=None):
     return _inv(A)
 
 
+@_writes_out
 def det(A, *, out=None):
     """The determinant of a square matrix, or of each matrix in a batch; differentiable.
 
     Args:
         A (Tensor): square matrices ``(..., n, n)`` (floating or complex).
-        out (Tensor, optional): accepted for torch compatibility; ember returns a new tensor
-            and does not write into it.
+        out (Tensor, optional): write the result into this tensor.
 
     Example::
 
@@ -58,6 +58,7 @@ def det(A, *, out=None):
     return _det(A)
 
 
+@_writes_out
 def solve(A, B, *, left=True, out=None):
     """The solution ``X`` of ``A @ X = B`` (or ``X @ A = B`` with ``left=False``); differentiable.
 
@@ -68,8 +69,7 @@ def solve(A, B, *, left=True, out=None):
         A (Tensor): square matrices ``(..., n, n)`` (floating or complex).
         B (Tensor): the right-hand sides, ``(..., n, k)``, or vectors ``(..., n)``.
         left (bool): solve ``A X = B`` (True) or ``X A = B`` (False). Default: ``True``.
-        out (Tensor, optional): accepted for torch compatibility; ember returns a new tensor
-            and does not write into it.
+        out (Tensor, optional): write the result into this tensor.
 
     Example::
 
