@@ -542,6 +542,8 @@ def tensordot(a, b, dims=2, out=None):
         dims (int, tuple of two lists, or Tensor): what to contract. Default: 2.
         out (Tensor, optional): write the result into this tensor.
 
+    Example::
+
         >>> ember.tensordot(ember.ones(2, 3), ember.ones(3, 4), dims=1).shape
         torch.Size([2, 4])
         >>> ember.tensordot(ember.ones(2, 3), ember.ones(3, 2), dims=([0, 1], [1, 0]))
@@ -592,6 +594,8 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
         alpha (number): the multiplier of the outer product. Default: 1.
         out (Tensor, optional): write the result into this tensor.
 
+    Example::
+
         >>> ember.addr(ember.zeros(2, 2), ember.tensor([1.0, 2.0]), ember.tensor([1.0, 3.0]))
         tensor([[1., 3.],
                 [2., 6.]])
@@ -625,6 +629,8 @@ def chain_matmul(*matrices, out=None):
     Args:
         *matrices (Tensor): two or more 2-D tensors (one is returned as a copy).
         out (Tensor, optional): write the result into this tensor.
+
+    Example::
 
         >>> ember.chain_matmul(ember.ones(2, 3), ember.ones(3, 4), ember.ones(4, 1))
         tensor([[12.],
@@ -821,6 +827,8 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
         weight (Tensor, optional): a weight per element of ``input`` (same shape).
         density (bool): normalise so the histogram integrates to 1. Default: ``False``.
         out (tuple, optional): write the result into these tensors.
+
+    Example::
 
         >>> ember.histogram(ember.tensor([1.0, 2.0, 1.0]), bins=4, range=(0.0, 3.0))
         histogram(hist=tensor([0., 2., 1., 0.]), bin_edges=tensor([0.0000, 0.7500, 1.5000, 2.2500, 3.0000]))
@@ -1525,6 +1533,7 @@ def range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devic
         end (number): the last value (included).
         step (number): the spacing. Default: 1.
         out (Tensor, optional): write the result into this tensor.
+        dtype (ember.dtype, optional): the element type. Default: the default dtype.
         layout (ember.layout, optional): accepted for torch compatibility.
         device (str or ember.device, optional): where to put it.
         requires_grad (bool): record operations for autograd. Default: ``False``.

@@ -47,6 +47,8 @@ def inverse(input, *, out=None):
         input (Tensor): ``(..., n, n)`` invertible matrices.
         out (Tensor, optional): write the result into this tensor.
 
+    Example::
+
         >>> ember.inverse(ember.tensor([[2.0, 0.0], [0.0, 4.0]]))
         tensor([[0.5000, 0.0000],
                 [0.0000, 0.2500]])
@@ -208,6 +210,8 @@ def svd(input, some=True, compute_uv=True, *, out=None):
         compute_uv (bool): compute ``U`` and ``V``. Default: ``True``.
         out (tuple, optional): write the result into these tensors.
 
+    Example::
+
         >>> U, S, V = ember.svd(ember.tensor([[3.0, 0.0], [0.0, -2.0], [0.0, 0.0]]))
         >>> S, U.shape, V.shape
         (tensor([3., 2.]), torch.Size([3, 2]), torch.Size([2, 2]))
@@ -233,6 +237,8 @@ def cholesky_solve(B, L, upper=False, *, out=None):
         upper (bool): ``L`` is the upper factor. Default: ``False``.
         out (Tensor, optional): write the result into this tensor.
 
+    Example::
+
         >>> L = ember.tensor([[2.0, 0.0], [1.0, 1.0]])
         >>> ember.cholesky_solve(ember.tensor([[4.0], [2.0]]), L)
         tensor([[1.],
@@ -257,6 +263,8 @@ def cholesky_inverse(L, upper=False, *, out=None):
         L (Tensor): ``(..., n, n)`` the triangular factor.
         upper (bool): ``L`` is the upper factor. Default: ``False``.
         out (Tensor, optional): write the result into this tensor.
+
+    Example::
 
         >>> ember.cholesky_inverse(ember.tensor([[2.0, 0.0], [0.0, 1.0]]))
         tensor([[0.2500, 0.0000],
@@ -366,6 +374,8 @@ def lu(A, pivot=True, get_infos=False, out=None):
             (0 when none) instead of raising for singular input. Default: ``False``.
         out (tuple, optional): write the result into these tensors.
 
+    Example::
+
         >>> import warnings; warnings.simplefilter("ignore")
         >>> LU, piv = ember.lu(ember.tensor([[1.0, 2.0], [3.0, 4.0]]))
         >>> LU, piv
@@ -399,6 +409,8 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=N
         unpack_data (bool): compute ``L`` and ``U``. Default: ``True``.
         unpack_pivots (bool): compute ``P``. Default: ``True``.
         out (tuple, optional): write the result into these tensors.
+
+    Example::
 
         >>> import warnings; warnings.simplefilter("ignore")
         >>> A = ember.tensor([[1.0, 2.0], [3.0, 4.0]])
@@ -440,6 +452,8 @@ def lu_solve(b, LU_data, LU_pivots, *, out=None):
         LU_pivots (Tensor): ``(..., n)`` int32 pivots.
         out (Tensor, optional): write the result into this tensor.
 
+    Example::
+
         >>> import warnings; warnings.simplefilter("ignore")
         >>> A = ember.tensor([[1.0, 2.0], [3.0, 4.0]])
         >>> ember.lu_solve(ember.tensor([[5.0], [11.0]]), *ember.lu(A))
@@ -473,6 +487,8 @@ def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False, *, 
         transpose (bool): solve ``A^T X = b``. Default: ``False``.
         unitriangular (bool): assume a unit diagonal. Default: ``False``.
         out (tuple, optional): write the result into these tensors.
+
+    Returns:
         a named tuple ``(solution, cloned_coefficient)`` (the latter a copy of ``A``).
 
     Example::
