@@ -13,10 +13,7 @@ import math
 import numbers
 import warnings
 
-import numpy as np
-
 import ember
-from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
 from ...ops.rnn_ops import rnn_layer
 from .. import functional as F
@@ -33,6 +30,11 @@ def _apply_permutation(tensor, permutation, dim=1):
 
 def _factory(device, dtype):
     return {"device": device, "dtype": dtype}
+
+
+def _stack(states):
+    # one layer and direction (the common case): a view instead of a copy
+    return states[0].unsqueeze(0) if len(states) == 1 else ember.stack(states, 0)
 
 
 class RNNBase(Module):
@@ -194,11 +196,17 @@ class RNNBase(Module):
 
     # ---------------------------------------------------------------- the computation
     def _run(self, x, batch_sizes, hx, cx):
-        """All layers over packed rows ``x (N, I)``; returns ``(out (N, D*P), h_n, c_n)``."""
+        """All layers over packed rows ``x (N, I)`` or a padded ``x (T, B, I)``; returns
+        ``(out (N or T, B, D*P), h_n, c_n)``. ``hx``/``cx`` are None for zero initial states."""
         num_directions = 2 if self.bidirectional else 1
         weights = self._flat_weights
         per = len(self._all_weights[0])
         lstm = self.mode == "LSTM"
+        if hx is None:
+            B = batch_sizes[0]
+            fk = dict(dtype=x.dtype, device=x.device)
+            h0 = ember.zeros(B, self.proj_size or self.hidden_size, **fk)
+            c0 = ember.zeros(B, self.hidden_size, **fk) if lstm else None
         h_n, c_n = [], []
         layer_input = x
         for layer in range(self.num_layers):
@@ -209,8 +217,10 @@ class RNNBase(Module):
                 w_ih, w_hh = ws[0], ws[1]
                 b_ih, b_hh = (ws[2], ws[3]) if self.bias else (None, None)
                 w_hr = ws[-1] if self.proj_size > 0 else None
-                res = rnn_layer(layer_input, hx[idx], cx[idx] if lstm else None, w_ih, w_hh,
-                                b_ih, b_hh, w_hr, self.mode, batch_sizes, reverse=d == 1)
+                if hx is not None:
+                    h0, c0 = hx[idx], (cx[idx] if lstm else None)
+                res = rnn_layer(layer_input, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, self.mode,
+                                batch_sizes, reverse=d == 1)
                 outs.append(res[0])
                 h_n.append(res[1])
                 if lstm:
@@ -218,19 +228,16 @@ class RNNBase(Module):
             layer_input = outs[0] if num_directions == 1 else ember.cat(outs, -1)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 layer_input = F.dropout(layer_input, self.dropout, True)
-        return layer_input, ember.stack(h_n, 0), (ember.stack(c_n, 0) if lstm else None)
+        return layer_input, _stack(h_n), (_stack(c_n) if lstm else None)
 
     def _forward(self, input, hx):
         """Shared forward of RNN / LSTM / GRU (``hx`` is a tuple for LSTM)."""
         lstm = self.mode == "LSTM"
-        num_directions = 2 if self.bidirectional else 1
-        real_hidden = self.proj_size if self.proj_size > 0 else self.hidden_size
         name = "LSTM" if lstm else ("GRU" if self.mode == "GRU" else "RNN")
         packed = isinstance(input, PackedSequence)
         if packed:
             data, batch_sizes, sorted_indices, unsorted_indices = input
             bs = tuple(int(b) for b in batch_sizes.cpu().numpy().reshape(-1))
-            max_batch = bs[0]
             is_batched = True
         else:
             if input.dim() not in (2, 3):
@@ -263,12 +270,8 @@ class RNNBase(Module):
                                                f"but got {hx.dim()}-D tensor")
                         hx = hx.unsqueeze(1)
             data, batch_sizes, sorted_indices, unsorted_indices = input, None, None, None
-            max_batch = input.size(0) if self.batch_first else input.size(1)
-        fk = dict(dtype=data.dtype, device=data.device)
-        L = self.num_layers * num_directions
         if hx is None:
-            h0 = ember.zeros(L, max_batch, real_hidden, **fk)
-            c0 = ember.zeros(L, max_batch, self.hidden_size, **fk) if lstm else None
+            h0 = c0 = None     # zeros, made per layer by _run
             self.check_input(data, batch_sizes)
         else:
             if lstm:
@@ -292,8 +295,9 @@ class RNNBase(Module):
         else:
             x = data.transpose(0, 1) if self.batch_first else data
             T, B = x.shape[0], x.shape[1]
-            out, h_n, c_n = self._run(x.reshape(T * B, x.shape[2]), (B,) * T, h0, c0)
-            output = out.reshape(T, B, out.shape[-1])
+            if T == 0:
+                raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
+            output, h_n, c_n = self._run(x, (B,) * T, h0, c0)   # (T, B, I) in, (T, B, D*P) out
             if self.batch_first:
                 output = output.transpose(0, 1)
             if not is_batched:
