@@ -4373,15 +4373,9 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     """
     nd = input.ndim
     a, b = _wrap_dim(dim1, nd), _wrap_dim(dim2, nd)
-    x = movedim(input, (a, b), (-2, -1))
-    n, m = x.shape[-2:]
-    if offset >= 0:
-        length = _pymax(_pymin(n, m - offset), 0)
-        rows, cols = np.arange(length), np.arange(length) + offset
-    else:
-        length = _pymax(_pymin(n + offset, m), 0)
-        rows, cols = np.arange(length) - offset, np.arange(length)
-    return x[..., wrap(rows.astype(np.int64), D.int64), wrap(cols.astype(np.int64), D.int64)]
+    if a == b:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return M.Diagonal.apply(input, int(offset), a, b)
 
 
 def diag(input, diagonal=0):

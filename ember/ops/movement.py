@@ -65,6 +65,53 @@ class Expand(Function):
         return g  # the engine sums it back to the input's shape
 
 
+def diagonal_view(arr, offset, a, b):
+    """A writable view of the diagonal of ``arr`` over dims ``a``/``b`` (last in the result),
+    as torch's ``diagonal`` (NumPy's ``diagonal`` is read-only)."""
+    n, m = arr.shape[a], arr.shape[b]
+    length = max(min(n, m - offset), 0) if offset >= 0 else max(min(n + offset, m), 0)
+    start = [slice(None)] * arr.ndim
+    if length:
+        start[a if offset < 0 else b] = slice(abs(offset), None)
+    else:  # empty diagonal: any in-bounds start (or the empty array itself)
+        start[a] = slice(0, 0)
+    base = arr[tuple(start)]
+    keep = [d for d in range(arr.ndim) if d not in (a, b)]
+    shape = tuple(arr.shape[d] for d in keep) + (length,)
+    strides = tuple(arr.strides[d] for d in keep) + (arr.strides[a] + arr.strides[b],)
+    return get_xp(arr).lib.stride_tricks.as_strided(base, shape, strides)
+
+
+class Diagonal(Function):
+    """``x.diagonal(offset, dim1, dim2)``: a view sharing memory with ``x``, as torch's."""
+
+    @staticmethod
+    def forward(ctx, x, offset, a, b):
+        ctx.meta = (x._data.shape, offset, a, b)
+        return x._view_of(diagonal_view(x._data, offset, a, b))
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, offset, a, b = ctx.meta
+        return DiagonalBackward.apply(g, shape, offset, a, b)
+
+
+class DiagonalBackward(Function):
+    """Scatter a diagonal's gradient into zeros of the input's shape (twice differentiable)."""
+
+    @staticmethod
+    def forward(ctx, g, shape, offset, a, b):
+        ctx.meta = (offset, a, b)
+        out = get_xp(g._data).zeros(shape, dtype=g._data.dtype)
+        diagonal_view(out, offset, a, b)[...] = g._data
+        return wrap(out, g._dtype)
+
+    @staticmethod
+    def backward(ctx, gg):
+        offset, a, b = ctx.meta
+        return Diagonal.apply(gg, offset, a, b)
+
+
 class Cat(Function):
     @staticmethod
     def forward(ctx, *tensors, dim):
