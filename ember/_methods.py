@@ -248,6 +248,36 @@ def _inplace_on_view(self, fn, *args, **kwargs):
     return self
 
 
+def check_writable(t):
+    """torch's error for writing into memory that cannot take it (instead of NumPy's
+    "assignment destination is read-only")."""
+    flags = getattr(t._data, "flags", None)
+    if flags is None or getattr(flags, "writeable", True):
+        return
+    if any(st == 0 and n > 1 for st, n in zip(t._data.strides, t._data.shape)):
+        raise RuntimeError("unsupported operation: more than one element of the written-to "
+                           "tensor refers to a single memory location. Please clone() the "
+                           "tensor before performing the operation.")
+    raise RuntimeError("unsupported operation: the tensor's memory is read-only (it wraps a "
+                       "read-only buffer). Please clone() the tensor before writing to it.")
+
+
+def _fill_alias(t):
+    """A writable array over ``t``'s memory for writes torch allows even when several elements
+    share one location (``fill_``, ``zero_``, ``x[i] = scalar`` on an expanded tensor: every
+    alias of a location gets the same value). NumPy marks broadcast views read-only, so the
+    alias is rebuilt over the base tensor's (writable, contiguous) buffer."""
+    d = t._data
+    if getattr(getattr(d, "flags", None), "writeable", True):
+        return d
+    base = t._base._data if t._base is not None else None
+    if type(d) is not np.ndarray or type(base) is not np.ndarray or \
+            not base.flags.writeable or not base.flags.c_contiguous:
+        check_writable(t)
+    offset = d.__array_interface__["data"][0] - base.__array_interface__["data"][0]
+    return np.ndarray(d.shape, d.dtype, buffer=base, offset=offset, strides=d.strides)
+
+
 def _commit(self, result):
     rd, sd = result._dtype, self._dtype
     if rd is not sd and not D.can_cast(rd, sd):
@@ -262,6 +292,7 @@ def _commit(self, result):
         if not ok:
             raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast "
                                f"shape {list(result.shape)}")
+    check_writable(self)
     data = result._data
     if data.dtype != self._data.dtype:
         data = data.astype(self._data.dtype)
@@ -319,12 +350,14 @@ def __setitem__(self, idx, value):
     elif not isinstance(value, (int, float, bool, complex, np.generic)):
         value = F.as_tensor(value, dtype=self._dtype, device=self.device)
     _check_inplace(self)
+    if isinstance(value, Tensor) and value._data.size > 1:
+        check_writable(self)  # torch refuses tensor values into shared memory
     recording = STATE.enabled and (self._requires_grad or (isinstance(value, Tensor)
                                                            and value._requires_grad))
     if not recording:
         vd = value._data if isinstance(value, Tensor) else value
         try:
-            self._data[cidx] = vd
+            _fill_alias(self)[cidx] = vd
         except IndexError:
             I.check_bounds(self._data, cidx)
             raise
@@ -589,6 +622,7 @@ def _fill_random(self, arr):
     arr = np.asarray(arr).astype(self._data.dtype)
     if self._dtype is D.bfloat16:
         arr = D.round_bf16(arr)
+    check_writable(self)
     self._data[...] = arr if xp is np else xp.asarray(arr)
     self._version_box[0] += 1
     return self
@@ -609,7 +643,7 @@ def zero_(self):
         tensor([0., 0., 0.])
     """
     _check_inplace(self)
-    self._data[...] = 0
+    _fill_alias(self)[...] = 0
     self._version_box[0] += 1
     return self
 
@@ -640,7 +674,7 @@ def fill_(self, value):
     if STATE.enabled and self._requires_grad and self.grad_fn is not None:
         return _inplace(self, lambda s: s * 0 + value)
     _check_inplace(self)
-    self._data[...] = value
+    _fill_alias(self)[...] = value
     self._version_box[0] += 1
     return self
 
@@ -672,6 +706,7 @@ def copy_(self, src, non_blocking=False):
         data = src.to(self.device)._data
     if data.dtype != self._data.dtype:
         data = data.astype(self._data.dtype)
+    check_writable(self)
     self._data[...] = data
     self._version_box[0] += 1
     return self

@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 
 from .._device import get_xp
+from .._methods import check_writable
 from ..autograd.grad_mode import no_grad
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_",
@@ -67,6 +68,7 @@ def _fill(tensor, arr):
     from .. import _dtype as D
     if tensor._dtype is D.bfloat16:
         arr = D.round_bf16(arr)
+    check_writable(tensor)
     tensor._data[...] = arr if xp is np else xp.asarray(arr)
     tensor._version_box[0] += 1
     return tensor
