@@ -64,6 +64,7 @@ class _MemoryFormat(_Layout):
 layout, memory_format = _Layout, _MemoryFormat  # the types of ember.strided, ember.channels_last
 contiguous_format = _MemoryFormat("contiguous_format")
 channels_last = _MemoryFormat("channels_last")
+channels_last_3d = _MemoryFormat("channels_last_3d")
 preserve_format = _MemoryFormat("preserve_format")
 
 import math as _math
@@ -85,7 +86,7 @@ _LAZY_MODULES = {"nn", "optim", "utils", "linalg", "cuda", "backends", "distribu
                  "serialization", "hub", "special", "fft", "testing", "compat", "multiprocessing",
                  "accelerator", "version", "jit", "amp", "mps", "overrides", "types", "onnx",
                  "distributions", "profiler", "futures", "library", "func"}
-_LAZY_ATTRS = {"save": "serialization", "load": "serialization"}
+_LAZY_ATTRS = {"save": "serialization", "load": "serialization", "vmap": "func"}
 
 
 def __getattr__(name):
