@@ -85,8 +85,10 @@ __all__ = list(_functions.__all__) + [
 _LAZY_MODULES = {"nn", "optim", "utils", "linalg", "cuda", "backends", "distributed", "vision",
                  "serialization", "hub", "special", "fft", "testing", "compat", "multiprocessing",
                  "accelerator", "version", "jit", "amp", "mps", "overrides", "types", "onnx",
-                 "distributions", "profiler", "futures", "library", "func"}
-_LAZY_ATTRS = {"save": "serialization", "load": "serialization", "vmap": "func"}
+                 "distributions", "profiler", "futures", "library", "func", "compiler",
+                 "_dynamo"}
+_LAZY_ATTRS = {"save": "serialization", "load": "serialization", "compile": "_compile",
+               "vmap": "func"}
 
 
 def __getattr__(name):

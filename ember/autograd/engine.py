@@ -21,6 +21,7 @@ _STEAL_REFS = 3
 from .._device import MULTI_GPU, device_guard
 from .anomaly_mode import STATE as ANOMALY, check_nan, warn_forward_trace
 from .grad_mode import STATE
+from .profiler import PROFILER
 
 __all__ = ["run_backward", "sum_to"]
 
@@ -250,6 +251,11 @@ def _release(node, retain_graph):
 
 def _call_node(node, grads):
     """Run one node's backward with its pre/post hooks; returns one grad per input edge."""
+    if PROFILER[0]:  # an active profiler times this node (ember.autograd.profiler)
+        rec = PROFILER[0].node(node)
+        if rec is not None:
+            with rec:
+                return _call_node(node, grads)
     if MULTI_GPU[0]:
         dev = device_guard(grads)
         if dev is not None:

@@ -12,6 +12,7 @@ import functools
 from .._device import MULTI_GPU, device_guard
 from .anomaly_mode import STATE as ANOMALY, record_trace
 from .grad_mode import STATE
+from .profiler import PROFILER
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable", "Node", "BackwardCFunction"]
 
@@ -463,6 +464,11 @@ class Function:
             >>> Neg.apply(ember.ones(1, requires_grad=True))
             tensor([-1.], grad_fn=<NegBackward...>)
         """
+        if PROFILER[0]:  # an active profiler times this op (ember.autograd.profiler)
+            rec = PROFILER[0].op(cls, args)
+            if rec is not None:
+                with rec:
+                    return cls.apply(*args, **kwargs)
         if MULTI_GPU[0]:
             dev = device_guard(args)
             if dev is not None:

@@ -1,0 +1,1 @@
+"""Internals of ``ember.utils.benchmark`` (``common``: Measurement; ``timer``: Timer; ``compare``: Compare)."""
