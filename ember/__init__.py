@@ -86,9 +86,17 @@ _LAZY_MODULES = {"nn", "optim", "utils", "linalg", "cuda", "backends", "distribu
                  "serialization", "hub", "special", "fft", "testing", "compat", "multiprocessing",
                  "accelerator", "version", "jit", "amp", "mps", "overrides", "types", "onnx",
                  "distributions", "profiler", "futures", "library", "func", "compiler",
-                 "_dynamo"}
+                 "_dynamo", "cpu"}
 _LAZY_ATTRS = {"save": "serialization", "load": "serialization", "compile": "_compile",
                "vmap": "func"}
+# torch.autocast and the autocast state functions live in ember.amp
+_LAZY_ATTRS.update(dict.fromkeys((
+    "autocast", "is_autocast_enabled", "set_autocast_enabled", "get_autocast_dtype",
+    "set_autocast_dtype", "is_autocast_cpu_enabled", "set_autocast_cpu_enabled",
+    "get_autocast_cpu_dtype", "set_autocast_cpu_dtype", "get_autocast_gpu_dtype",
+    "set_autocast_gpu_dtype", "is_autocast_cache_enabled", "set_autocast_cache_enabled",
+    "clear_autocast_cache", "autocast_increment_nesting", "autocast_decrement_nesting"),
+    "amp.autocast_mode"))
 
 
 def __getattr__(name):

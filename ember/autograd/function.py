@@ -16,6 +16,9 @@ from .profiler import PROFILER
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable", "Node", "BackwardCFunction"]
 
+# ember.amp installs its argument-casting hook here while an autocast region is enabled
+AUTOCAST = [None]
+
 _FREED_MSG = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
     "they have already been freed). Saved intermediate values of the graph are freed when you "
@@ -474,6 +477,8 @@ class Function:
             if dev is not None:
                 with dev:
                     return cls.apply(*args, **kwargs)
+        if AUTOCAST[0] is not None:
+            args = AUTOCAST[0](cls, args)
         ctx = cls._backward_cls()
         ctx._saved = None
         ctx._non_diff = None

@@ -16,6 +16,7 @@ Example::
     >>> x = ember.ones(3, device=device)
 """
 import importlib.util
+import sys
 
 import numpy as np
 
@@ -874,3 +875,7 @@ def stream(stream):
         ...     pass
     """
     return StreamContext(stream)
+
+
+from ..amp import _cuda_amp as amp  # noqa: E402  (torch.cuda.amp: deprecated aliases)
+sys.modules.setdefault(__name__ + ".amp", amp)

@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor
+from ..autograd.function import AUTOCAST
 from ..autograd.grad_mode import no_grad
 from ..ops import conv as _conv
 from ..ops import pool as _pool
@@ -72,7 +73,7 @@ def _check_conv(input, weight, bias, nd, name, cls_name, transposed, groups):
     if input.device != weight.device:
         raise RuntimeError(f"input is on {input.device} but the weight of {cls_name} is on "
                            f"{weight.device}; move both with .to(device)")
-    if input.dtype is not weight.dtype:
+    if input.dtype is not weight.dtype and AUTOCAST[0] is None:  # (autocast casts them)
         a, b = input.dtype.name, weight.dtype.name
         raise RuntimeError(
             f"Input type ({_CNAME.get(a, a)}) and weight type ({_CNAME.get(b, b)}) should be the "
@@ -82,7 +83,7 @@ def _check_conv(input, weight, bias, nd, name, cls_name, transposed, groups):
         if bias.device != input.device:
             raise RuntimeError(f"input is on {input.device} but the bias of {cls_name} is on "
                                f"{bias.device}; move both with .to(device)")
-        if bias.dtype is not input.dtype:
+        if bias.dtype is not input.dtype and AUTOCAST[0] is None:
             a, b = input.dtype.name, bias.dtype.name
             raise RuntimeError(f"Input type ({_CNAME.get(a, a)}) and bias type "
                                f"({_CNAME.get(b, b)}) should be the same")
@@ -823,7 +824,10 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if n <= 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input "
                              f"size {input.shape}")
-        out, mean, var = _norm.Normalize.apply(input, weight, bias, axes, pshape, eps)
+        if input.dtype.np in (np.float32, np.float64):
+            out, mean, var = _norm.BatchNorm.apply(input, weight, bias, eps)
+        else:
+            out, mean, var = _norm.Normalize.apply(input, weight, bias, axes, pshape, eps)
         if running_mean is not None or running_var is not None:
             m = 0.1 if momentum is None else momentum
             if running_mean is not None:

@@ -5,7 +5,7 @@ Dense products go straight to BLAS through ``xp.matmul``.
 import numpy as np
 
 from .._device import get_xp
-from ..autograd.function import Function
+from ..autograd.function import Function, AUTOCAST
 from ._common import wrap
 
 _NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long",
@@ -16,7 +16,7 @@ _NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int6
 
 def check_matmul(a, b):
     """torch's errors for mismatched matmul operands."""
-    if a._dtype is not b._dtype:
+    if a._dtype is not b._dtype and AUTOCAST[0] is None:  # (autocast casts them)
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
                            f"{_NAMES[a._dtype.name]} != {_NAMES[b._dtype.name]}")
     sa, sb = a._data.shape, b._data.shape

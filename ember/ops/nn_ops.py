@@ -12,7 +12,7 @@ import numpy as np
 from .. import _dtype as D
 from .._device import get_xp
 from .._tensor import Tensor
-from ..autograd.function import Function
+from ..autograd.function import Function, AUTOCAST
 from ..autograd.grad_mode import STATE
 from ._common import wrap
 from .elementwise import _special, _sigmoid
@@ -39,10 +39,10 @@ def check_linear(x, w, b):
         check_same_device(x, w)
         if b is not None:
             check_same_device(x, b)
-    if x._dtype is not w._dtype:
+    if x._dtype is not w._dtype and AUTOCAST[0] is None:  # (autocast casts them)
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
                            f"{torch_type_name(x._dtype)} and {torch_type_name(w._dtype)}")
-    if b is not None and b._dtype is not x._dtype:
+    if b is not None and b._dtype is not x._dtype and AUTOCAST[0] is None:
         raise RuntimeError(f"self and mat2 must have the same dtype, but got "
                            f"{torch_type_name(b._dtype)} and {torch_type_name(x._dtype)}")
     xs, ws = x._data.shape, w._data.shape

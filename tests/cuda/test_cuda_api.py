@@ -20,8 +20,12 @@ def test_cuda_public_names_exist_in_torch():
         assert hasattr(torch.cuda, name), f"ember.cuda.{name} is not a torch.cuda name"
 
 
-def test_cuda_has_no_amp_stub():
-    assert not hasattr(ember.cuda, "amp")
+def test_cuda_amp_is_the_real_deprecated_alias():
+    # ember.cuda.amp (torch.cuda.amp): deprecated aliases of ember.amp, tested in
+    # tests/namespaces/test_nsp_amp.py
+    with pytest.warns(FutureWarning, match="torch.cuda.amp.autocast"):
+        ctx = ember.cuda.amp.autocast(enabled=False)
+    assert isinstance(ctx, ember.amp.autocast)
 
 
 def test_backends_flags_have_torch_defaults():

@@ -161,7 +161,7 @@ class RNNBase(Module):
     # ---------------------------------------------------------------- checks
     def check_input(self, input, batch_sizes):
         w0 = self._flat_weights[0]
-        if input.dtype != w0.dtype:
+        if input.dtype != w0.dtype and ember.autograd.function.AUTOCAST[0] is None:
             raise ValueError(f"RNN input dtype ({input.dtype}) does not match weight dtype "
                              f"({w0.dtype}). Convert input: input.to({w0.dtype}), or convert "
                              f"model: model.to({input.dtype})")
