@@ -824,10 +824,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if n <= 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input "
                              f"size {input.shape}")
-        if input.dtype.np in (np.float32, np.float64):
-            out, mean, var = _norm.BatchNorm.apply(input, weight, bias, eps)
-        else:
-            out, mean, var = _norm.Normalize.apply(input, weight, bias, axes, pshape, eps)
+        out, mean, var = _norm.Normalize.apply(input, weight, bias, axes, pshape, eps)
         if running_mean is not None or running_var is not None:
             m = 0.1 if momentum is None else momentum
             if running_mean is not None:
