@@ -5,6 +5,7 @@
 arguments, checks inputs with torch's error texts, handles unbatched inputs and composes.
 """
 import numbers
+import warnings
 
 import numpy as np
 
@@ -824,7 +825,10 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if n <= 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input "
                              f"size {input.shape}")
-        out, mean, var = _norm.Normalize.apply(input, weight, bias, axes, pshape, eps)
+        if input.dtype.np in (np.float32, np.float64):
+            out, mean, var = _norm.BatchNorm.apply(input, weight, bias, eps)
+        else:
+            out, mean, var = _norm.Normalize.apply(input, weight, bias, axes, pshape, eps)
         if running_mean is not None or running_var is not None:
             m = 0.1 if momentum is None else momentum
             if running_mean is not None:
@@ -1325,6 +1329,12 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     return out.squeeze(0) if unbatched else out
 
 
+_ALIGN_CORNERS_WARNING = ("Default grid_sample and affine_grid behavior has changed to "
+                          "align_corners=False since 1.3.0. Please specify align_corners=True "
+                          "if the old behavior is desired. See the documentation of grid_sample "
+                          "for details.")
+
+
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
     """Sample ``input`` at the normalized (x, y) locations of ``grid``.
 
@@ -1357,6 +1367,8 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     if input.dtype is not grid.dtype:
         raise RuntimeError(f"grid_sampler(): expected input and grid to have same dtype, but "
                            f"input has {input.dtype} and grid has {grid.dtype}")
+    if align_corners is None:
+        warnings.warn(_ALIGN_CORNERS_WARNING, stacklevel=2)
     align_corners = bool(align_corners)
     N, C, H, W = input.shape
     Ho, Wo = grid.shape[1:3]
@@ -1420,6 +1432,8 @@ def affine_grid(theta, size, align_corners=None):
         tensor([-0.5000, -0.5000])
     """
     from ..functions import ones, stack, meshgrid
+    if align_corners is None:
+        warnings.warn(_ALIGN_CORNERS_WARNING, stacklevel=2)
     align_corners = bool(align_corners)
     if not theta.dtype.is_floating_point:
         raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")

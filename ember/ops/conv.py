@@ -10,9 +10,11 @@ in torch), but the work is done on column matrices fed to ONE BLAS matmul per ch
   (n, C*kernel, out), multiplied as (O, C*kernel) @ (n, C*kernel, out), which writes NCHW
   directly; the bias rides along as a row of ones.
 
-Columns are built a chunk of images at a time (``_chunks``: about 1 MB, so they are written
-and read back from the cache) and never kept from forward to backward: the weight gradient
-rebuilds them chunk by chunk. The input gradient of a stride-1 convolution is itself a
+Pointwise (1x1, unpadded) convolutions need no columns: ``(O, C) @ (C, L)`` per image on the
+(strided) NCHW input. Columns are built a chunk of images at a time (``_chunks``: about 1 MB,
+so they are written and read back from the cache; an image with more columns than that is
+split into blocks of output rows, ``_blocks``) and never kept from forward to backward: the
+weight gradient rebuilds them chunk by chunk. The input gradient of a stride-1 convolution is itself a
 convolution (of the gradient, with the flipped kernel); otherwise it is col2im: one matmul
 per chunk and one strided add per kernel offset (never ``np.add.at``).
 Measured speed-ups and the reasoning: ``docs/performance.md``.
@@ -110,9 +112,16 @@ def _padded_cl(xp, x, pads):
     if not any(lo or hi for lo, hi in pads):
         return xp.ascontiguousarray(xt)
     sp = xt.shape[1:-1]
-    out = xp.zeros((xt.shape[0],) + tuple(n + lo + hi for n, (lo, hi) in zip(sp, pads))
+    out = xp.empty((xt.shape[0],) + tuple(n + lo + hi for n, (lo, hi) in zip(sp, pads))
                    + (xt.shape[-1],), dtype=xt.dtype)
-    out[(slice(None),) + tuple(slice(lo, lo + n) for n, (lo, _) in zip(sp, pads))] = xt
+    # zero only the border slabs (a zero fill of the whole buffer is another pass over it)
+    inner = [slice(None)] * len(sp)
+    for i, (n, (lo, hi)) in enumerate(zip(sp, pads)):
+        for sl in (slice(0, lo), slice(lo + n, lo + n + hi)):
+            if sl.stop > sl.start:
+                out[(slice(None),) + tuple(inner[:i]) + (sl,)] = 0
+        inner[i] = slice(lo, lo + n)
+    out[(slice(None),) + tuple(inner)] = xt
     return out
 
 
@@ -157,6 +166,34 @@ def _weight_matrix(w, groups):
     return w.transpose((0,) + tuple(range(3, 3 + nd)) + (2, 1)).reshape(groups, _prod(k) * cg, og)
 
 
+def _weight_rows(w):
+    """(O, C, *k) -> (O, prod(k)*C) contiguous, rows in channels-last column order.
+
+    NOTE: ``.T`` of this is the (K, O) matrix the channels-last columns multiply (BLAS takes
+    the transposed operand as is). Built this way the copy moves runs of prod(k) values per
+    output channel; building (K, O) directly walks ``w`` with a stride of C*prod(k) values
+    and took 7 ms for a 512x512x3x3 kernel (1 ms this way).
+    """
+    nd = w.ndim - 2
+    xp = get_xp(w)
+    return xp.ascontiguousarray(w.transpose((0,) + tuple(range(2, 2 + nd)) + (1,))).reshape(
+        w.shape[0], -1)
+
+
+SMALL_WEIGHT = 1 << 16  # elements: below it the weight matrices are laid out as (K, O)
+
+
+def _weight_cols(w):
+    """The (K, O) weight matrix the channels-last columns multiply.
+
+    NOTE: large kernels: the transposed view of ``_weight_rows`` (no strided copy); small
+    ones (SimpleCNN): a C-ordered copy, which OpenBLAS multiplies ~5% faster when the
+    column blocks are small.
+    """
+    wm = _weight_rows(w).T
+    return get_xp(w).ascontiguousarray(wm) if wm.size < SMALL_WEIGHT else wm
+
+
 def _grad_rows(g):
     """Output gradient (N, O, *out) as rows (N*prod(out), O), channels last."""
     return _cl(g).reshape(-1, g.shape[1])
@@ -176,6 +213,7 @@ def _use_channels_first(C, ksize, out, groups):
 
 CF_MAX_RUN = 32         # channels-first when a channels-last run (kw*C) would be shorter
 CHUNK_BYTES = 1 << 20   # column-matrix bytes per chunk of images (stays in the L2 cache)
+MIN_BLOCK_POSITIONS = 448   # output positions per block when an image is split (``_blocks``)
 
 
 def _chunks(N, bytes_per_image, weight_bytes=0):
@@ -191,6 +229,31 @@ def _chunks(N, bytes_per_image, weight_bytes=0):
     """
     nb = max(1, min(N, max(CHUNK_BYTES, 2 * weight_bytes) // max(1, bytes_per_image)))
     return [(n0, min(N, n0 + nb)) for n0 in range(0, N, nb)], nb
+
+
+def _blocks(N, out, bytes_per_pos, weight_bytes=0):
+    """Chunks of output positions ``(n0, n1, r0, r1)``: images n0:n1, rows r0:r1 of the first
+    output spatial dim, whose column matrix takes about CHUNK_BYTES (as ``_chunks``).
+
+    Returns ``(blocks, max_positions)``. Whole images are grouped while one image's columns
+    fit; a larger image is split along its first spatial dim.
+
+    NOTE: ResNet's 56x56 3x3 layers have 7 MB of columns per image, so one image per chunk
+    streamed them through memory; in blocks of output rows they stay in L2 (the matmul is as
+    fast down to ~450 rows).
+    """
+    inner = _prod(out[1:])
+    per_image = bytes_per_pos * _prod(out)
+    target = max(CHUNK_BYTES, 2 * weight_bytes)
+    if per_image <= target or out[0] <= 1:
+        chunks, nb = _chunks(N, per_image, weight_bytes)
+        return [(n0, n1, 0, out[0]) for n0, n1 in chunks], nb * _prod(out)
+    # at least ~448 positions per block (smaller matmuls lose speed), blocks of equal size
+    rb = max(target // max(1, bytes_per_pos * inner), -(-MIN_BLOCK_POSITIONS // max(1, inner)))
+    nblocks = -(-out[0] // max(1, rb))
+    rb = -(-out[0] // nblocks)
+    return ([(n, n + 1, r0, min(out[0], r0 + rb)) for n in range(N)
+             for r0 in range(0, out[0], rb)], rb * inner)
 
 
 def _windows_cf(x, ksize, conf, out):
@@ -231,6 +294,18 @@ def _out_size(x, k, conf):
                                dilation[i]) for i in range(len(k)))
 
 
+def _pointwise(ksize, conf):
+    """A 1x1 (pointwise) convolution: groups 1, every kernel size 1, no padding."""
+    stride, pads, dilation, groups = conf
+    return groups == 1 and all(k == 1 for k in ksize) and not any(lo or hi for lo, hi in pads)
+
+
+def _subsample(x, stride, out):
+    """The positions a pointwise convolution reads: (N, C, prod(out)), a view for stride 1."""
+    sl = tuple(slice(0, (o - 1) * s + 1, s) for o, s in zip(out, stride))
+    return x[(slice(None), slice(None)) + sl].reshape(x.shape[:2] + (_prod(out),))
+
+
 def conv_forward(x, w, b, conf, out=None):
     """Raw convolution of NCHW ``x`` with ``w`` (+ ``b``): returns y, contiguous NCHW.
 
@@ -244,6 +319,15 @@ def conv_forward(x, w, b, conf, out=None):
     out = tuple(out) if out is not None else _out_size(x, k, conf)
     L = _prod(out)
     K = C // groups * _prod(k)
+    if _pointwise(k, conf):
+        # NOTE: (O, C) @ (C, L) per image reads NCHW as it is and writes NCHW: no columns, no
+        # transposes (ResNet's stride-2 downsample: 4.0 -> 1.4 ms; stride 1: 23 -> 9 ms)
+        y = xp.matmul(w.reshape(O, C), _subsample(x, conf[0], out))
+        if b is not None:
+            y += b.reshape(1, O, 1)
+        return y.reshape((N, O) + out)
+    if groups == 1 and not _use_channels_first(C, k, out, groups):
+        return _conv_cl(x, _weight_cols(w), k, b, conf, out)
     y = xp.empty((N, O) + out, dtype=x.dtype)
     flat = y.reshape(N, O, L)
     if groups != 1:
@@ -254,36 +338,52 @@ def conv_forward(x, w, b, conf, out=None):
         else:
             flat[...] = r.transpose(0, 2, 1)
         return y
-    if _use_channels_first(C, k, out, groups):
-        # batched matmul (O, K) @ (n, K, L) writes NCHW directly; the bias rides along as an
-        # extra column of the weight matrix against a row of ones in the columns
-        win = _windows_cf(x, k, conf, out)
-        extra = 0 if b is None else 1
-        chunks, nb = _chunks(N, (K + extra) * L * x.itemsize, w.nbytes)
-        cols = workspace(xp, (nb, K + extra, L), x.dtype)
-        wm = w.reshape(O, K)
+    # channels first: batched matmul (O, K) @ (n, K, L) writes NCHW directly; the bias rides
+    # along as an extra column of the weight matrix against a row of ones in the columns
+    win = _windows_cf(x, k, conf, out)
+    extra = 0 if b is None else 1
+    blocks, npos = _blocks(N, out, (K + extra) * x.itemsize, w.nbytes)
+    inner = _prod(out[1:])
+    cols = workspace(xp, ((K + extra) * npos,), x.dtype)
+    wm = w.reshape(O, K)
+    if b is not None:
+        wm = xp.concatenate([wm, b.reshape(O, 1)], axis=1)
+    for n0, n1, r0, r1 in blocks:
+        lb = (r1 - r0) * inner
+        c = cols[:(n1 - n0) * (K + extra) * lb].reshape(n1 - n0, K + extra, lb)
+        wb = win[(slice(n0, n1),) + (slice(None),) * (1 + len(k)) + (slice(r0, r1),)]
+        xp.copyto(c[:, :K].reshape(wb.shape), wb)                  # split axes: a view
         if b is not None:
-            cols[:, K] = 1
-            wm = xp.concatenate([wm, b.reshape(O, 1)], axis=1)
-        for n0, n1 in chunks:
-            c = cols[:n1 - n0]
-            xp.copyto(c[:, :K].reshape(win[n0:n1].shape), win[n0:n1])   # split axes: a view
-            xp.matmul(wm, c, out=flat[n0:n1])
-        return y
-    # channels last: (n*L, K) @ (K, O), then moved to NCHW (adding the bias on the way)
+            c[:, K] = 1
+        xp.matmul(wm, c, out=flat[n0:n1, :, r0 * inner:r1 * inner])
+    return y
+
+
+def _conv_cl(x, wm, k, b, conf, out):
+    """Channels-last convolution of NCHW ``x`` with the (K, O) weight matrix ``wm`` (rows in
+    (kernel offsets..., channel) order, any strides): (n*L, K) @ (K, O) per chunk, then moved
+    to NCHW (adding the bias on the way). Returns y, contiguous NCHW."""
+    xp = get_xp(x)
+    N = x.shape[0]
+    K, O = wm.shape
+    L = _prod(out)
+    y = xp.empty((N, O) + tuple(out), dtype=x.dtype)
+    flat = y.reshape(N, O, L)
     win = _windows_cl(x, k, conf, out)
-    chunks, nb = _chunks(N, K * L * x.itemsize, w.nbytes)
-    cols = workspace(xp, (nb * L, K), x.dtype)
-    res = workspace(xp, (nb * L, O), x.dtype)
-    wm = _weight_matrix(w, 1)
-    for n0, n1 in chunks:
-        m = (n1 - n0) * L
-        xp.copyto(cols[:m].reshape(win[n0:n1].shape), win[n0:n1])
-        src = xp.matmul(cols[:m], wm, out=res[:m]).reshape(n1 - n0, L, O).transpose(0, 2, 1)
+    blocks, rows = _blocks(N, out, K * x.itemsize, wm.nbytes)
+    cols = workspace(xp, (rows, K), x.dtype)
+    res = workspace(xp, (rows, O), x.dtype)
+    inner = _prod(out[1:])
+    for n0, n1, r0, r1 in blocks:
+        wb = win[n0:n1, r0:r1]
+        m = (n1 - n0) * (r1 - r0) * inner
+        xp.copyto(cols[:m].reshape(wb.shape), wb)
+        src = xp.matmul(cols[:m], wm, out=res[:m]).reshape(n1 - n0, -1, O).transpose(0, 2, 1)
+        dst = flat[n0:n1, :, r0 * inner:r1 * inner]
         if b is not None:
-            xp.add(src, b.reshape(1, O, 1), out=flat[n0:n1])
+            xp.add(src, b.reshape(1, O, 1), out=dst)
         else:
-            flat[n0:n1] = src
+            dst[...] = src
     return y
 
 
@@ -331,11 +431,26 @@ def conv_backward_input(g, w, in_spatial, conf, rows=None):
                      for o, d, s, m in zip(offs, dilation, stride, out))
 
     interior = tuple(slice(lo, lo + n) for n, (lo, _) in zip(in_spatial, pads))
+    if _pointwise(k, conf):
+        # (C, O) @ (O, L) per image, NCHW in and out; stride > 1 leaves the skipped positions 0
+        gs = xp.matmul(w.reshape(O, C).T, g.reshape(N, O, L))
+        if all(st == 1 for st in stride) and out == in_spatial:
+            return gs.reshape((N, C) + in_spatial)
+        gx = xp.zeros((N, C) + in_spatial, dtype=g.dtype)
+        gx[(slice(None), slice(None)) + tuple(slice(0, (o - 1) * st + 1, st) for o, st in
+                                              zip(out, stride))] = gs.reshape((N, C) + out)
+        return gx
     cf = _use_channels_first(C, k, in_spatial, groups)
     tconf = _transposed_as_conv(w, in_spatial, out, conf)
     if tconf is not None and not cf:
-        wf = w.swapaxes(0, 1)[(slice(None), slice(None)) + (slice(None, None, -1),) * nd]
-        return conv_forward(g, xp.ascontiguousarray(wf), None, tconf, out=in_spatial)
+        flip = (slice(None, None, -1),) * nd
+        if _use_channels_first(O, k, in_spatial, 1):
+            wf = w.swapaxes(0, 1)[(slice(None), slice(None)) + flip]
+            return conv_forward(g, xp.ascontiguousarray(wf), None, tconf, out=in_spatial)
+        # the flipped, in/out-swapped kernel's (K, C) matrix, rows (kernel offsets..., O):
+        # one copy that reads each w[o] block (C*prod(k) values) in place
+        wm = xp.ascontiguousarray(w.transpose(tuple(range(2, 2 + nd)) + (0, 1))[flip])
+        return _conv_cl(g, wm.reshape(-1, C), k, None, tconf, in_spatial)
     if N == 0:
         return xp.zeros((N, C) + in_spatial, dtype=g.dtype)
     if groups == 1 and cf:
@@ -352,7 +467,7 @@ def conv_backward_input(g, w, in_spatial, conf, rows=None):
         return xp.ascontiguousarray(gx[(slice(None), slice(None)) + interior])
     if groups == 1:
         gx = xp.zeros((N,) + full + (C,), dtype=g.dtype)
-        wt = _weight_matrix(w, 1).T                                      # (O, K)
+        wt = _weight_rows(w)                                             # (O, K)
         chunks, nb = _chunks(N, K * L * g.itemsize, w.nbytes)
         cols = workspace(xp, (nb * L, K), g.dtype)
         for n0, n1 in chunks:
@@ -405,34 +520,61 @@ def conv_backward_weight(x, g, ksize, conf, rows=None):
         return xp.ascontiguousarray(gw.reshape((O, cg) + tuple(ksize)))
     K = C * _prod(ksize)
     g3 = g.reshape(N, O, L)
+    if _pointwise(ksize, conf):
+        # sum over images of (O, L) @ (L, C), a few images per batched product
+        xs = _subsample(x, conf[0], out)
+        nb = max(1, min(N, (1 << 22) // max(1, O * C * g.itemsize)))
+        gw = None
+        for n0 in range(0, N, nb):
+            part = xp.matmul(g3[n0:n0 + nb], xs[n0:n0 + nb].transpose(0, 2, 1))
+            part = part[0] if part.shape[0] == 1 else part.sum(0)
+            gw = part if gw is None else xp.add(gw, part, out=gw)
+        return gw.reshape((O, C) + tuple(ksize))
     if _use_channels_first(C, ksize, out, groups):
         win = _windows_cf(x, ksize, conf, out)
-        chunks, nb = _chunks(N, K * L * x.itemsize, K * O * x.itemsize)
-        cols = workspace(xp, (nb, K, L), x.dtype)
+        blocks, npos = _blocks(N, out, K * x.itemsize, K * O * x.itemsize)
+        inner = _prod(out[1:])
+        cols = workspace(xp, (K * npos,), x.dtype)
         gw = None
-        for n0, n1 in chunks:
-            c = cols[:n1 - n0]
-            xp.copyto(c.reshape(win[n0:n1].shape), win[n0:n1])
+        for n0, n1, r0, r1 in blocks:
+            lb = (r1 - r0) * inner
+            c = cols[:(n1 - n0) * K * lb].reshape(n1 - n0, K, lb)
+            wb = win[(slice(n0, n1),) + (slice(None),) * (1 + nd) + (slice(r0, r1),)]
+            xp.copyto(c.reshape(wb.shape), wb)
             # (K, L) @ (L, O) runs ~1.5x faster in OpenBLAS than (O, L) @ (L, K) here
-            part = xp.matmul(c, g3[n0:n1].transpose(0, 2, 1))          # (n, K, O)
-            part = part[0] if n1 - n0 == 1 else part.sum(0)
+            part = xp.matmul(c, g3[n0:n1, :, r0 * inner:r1 * inner].transpose(0, 2, 1))
+            part = part[0] if n1 - n0 == 1 else part.sum(0)                # (K, O)
             gw = part if gw is None else xp.add(gw, part, out=gw)
         return xp.ascontiguousarray(gw.T).reshape((O, C) + tuple(ksize))
     win = _windows_cl(x, ksize, conf, out)
-    chunks, nb = _chunks(N, K * L * x.itemsize, K * O * x.itemsize)
-    cols = workspace(xp, (nb * L, K), x.dtype)
+    blocks, nrows = _blocks(N, out, K * x.itemsize, K * O * x.itemsize)
+    cols = workspace(xp, (nrows, K), x.dtype)
+    inner = _prod(out[1:])
+    big = K * O >= SMALL_WEIGHT
     gw = tmp = None
-    for n0, n1 in chunks:
-        m = (n1 - n0) * L
-        xp.copyto(cols[:m].reshape(win[n0:n1].shape), win[n0:n1])
-        r = rows[n0 * L:n1 * L] if rows is not None else _grad_rows(g[n0:n1])
+    for n0, n1, r0, r1 in blocks:
+        wb = win[n0:n1, r0:r1]
+        m = (n1 - n0) * (r1 - r0) * inner
+        xp.copyto(cols[:m].reshape(wb.shape), wb)
+        if rows is not None:     # (N*L, O): a block's rows are contiguous
+            start = n0 * L + r0 * inner
+            r = rows[start:start + m]
+        else:
+            r = _grad_rows(g[n0:n1, :, r0:r1])
+        # large kernels: (O, K) rather than (K, O), so the move to (O, C, *k) below is a
+        # transpose of small (prod(k), C) blocks (2 ms instead of 11 ms for 512x512x3x3);
+        # small ones: (K, O), ~10% faster in OpenBLAS for small column blocks
+        a, b = (r.T, cols[:m]) if big else (cols[:m].T, r)
         if gw is None:
-            gw = xp.matmul(cols[:m].T, r)                               # (K, O)
+            gw = xp.matmul(a, b)
             tmp = xp.empty_like(gw)
         else:
-            gw += xp.matmul(cols[:m].T, r, out=tmp)
-    gw = gw.reshape(tuple(ksize) + (C, O))
-    return xp.ascontiguousarray(gw.transpose((nd + 1, nd) + tuple(range(nd))))
+            gw += xp.matmul(a, b, out=tmp)
+    if not big:
+        gw = gw.reshape(tuple(ksize) + (C, O))
+        return xp.ascontiguousarray(gw.transpose((nd + 1, nd) + tuple(range(nd))))
+    gw = gw.reshape((O,) + tuple(ksize) + (C,))
+    return xp.ascontiguousarray(gw.transpose((0, nd + 1) + tuple(range(1, nd + 1))))
 
 
 def _crop_to(t, spatial):
@@ -460,8 +602,9 @@ class ConvNd(Function):
         nx, nw, nb = ctx.needs_input_grad[:3]
         gx = gw = gb = None
         rows = None
-        if nx and nw and (conf[3] != 1 or _transposed_as_conv(
-                w, tuple(x.shape[2:]), tuple(g.shape[2:]), conf) is None):
+        if nx and nw and not _pointwise(tuple(w.shape[2:]), conf) and (
+                conf[3] != 1 or _transposed_as_conv(w, tuple(x.shape[2:]),
+                                                    tuple(g.shape[2:]), conf) is None):
             rows = _grad_rows(g._data)          # shared by both products
         if nx:
             gx = ConvNdBackwardInput.apply(g, w, tuple(x.shape[2:]), conf, rows)

@@ -9,7 +9,10 @@ for backward, which scatters with strided adds (never ``np.add.at``).
 Tiled windows (kernel == stride, no padding or dilation: ``MaxPool2d(2)``) take a faster
 path that reduces one spatial dim at a time, last dim first (``_tiled_max``); it keeps the
 per-stage winners (``TiledArg``) and backward expands the gradient stage by stage. With
-``torch.no_grad()`` no winners are computed at all.
+``torch.no_grad()`` no winners are computed at all. Every other max pool whose windows all
+hold an input position (overlapping, padded, dilated: ResNet's ``MaxPool2d(3, 2, 1)``) is
+also reduced one dim at a time (``_sep_max``, ``SepArg``, ``_sep_expand``); the general
+offset walk is left for NaN inputs and booleans.
 
 Ties and NaN follow torch: the first maximum in window order wins, and a NaN always wins.
 
@@ -120,7 +123,7 @@ class TiledArg:
 
 
 def _arr(arg):
-    return arg.array() if isinstance(arg, TiledArg) else arg
+    return arg.array() if isinstance(arg, (TiledArg, SepArg)) else arg
 
 
 def _tiled_max(x, geo, need_arg):
@@ -190,6 +193,239 @@ def _tiled_scatter(g, targ, geo, covered):
     return gx
 
 
+def _valid_range(o, n, k, s, p, d, m):
+    """Outputs j in [lo, hi) whose kernel offset ``o`` lands inside an input of length n."""
+    return max(0, -(-(p - o * d) // s)), min(m, (n - 1 + p - o * d) // s + 1)
+
+
+def _along(nd_, ax, sl):
+    idx = [slice(None)] * nd_
+    idx[ax] = sl
+    return tuple(idx)
+
+
+def _positions(o, j0, j1, s, p, d):
+    """Input slice of kernel offset ``o`` for outputs j0..j1-1 (valid ones only)."""
+    start = j0 * s - p + o * d
+    return slice(start, start + s * (j1 - j0 - 1) + 1, s)
+
+
+class SepArg:
+    """The winners of a separable max pool (``_sep_max``), one array per reduced dim.
+
+    ``stages`` holds ``(dim, k, s, p, d, n, a)`` in forward order (last dim first): ``a``
+    is the winning kernel offset along spatial dim ``dim`` (input length ``n``) at that
+    stage's shape, or None for a single offset. ``array()`` builds (once) the combined
+    kernel-offset number that ``flat_indices`` / ``gather_raw`` use.
+    """
+    __slots__ = ("stages", "geo", "shape", "_arg")
+
+    def __init__(self, stages, geo, shape):
+        self.stages, self.geo, self.shape, self._arg = stages, geo, shape, None
+
+    def array(self):
+        if self._arg is None:
+            adt = _arg_dtype(len(self.geo.offsets))
+            arg = None
+            inner = 1
+            for i, k, s, p, d, n, a in self.stages:
+                xp = get_xp(a) if a is not None else np
+                a = (xp.zeros(self._stage_shape(i), dtype=adt) if a is None
+                     else a.astype(adt))
+                if arg is not None:   # the inner dims' winner at the winning position
+                    ax = 2 + i
+                    m = a.shape[ax]
+                    prev = xp.zeros(a.shape, dtype=adt)
+                    for o in range(k):
+                        lo, hi = _valid_range(o, n, k, s, p, d, m)
+                        if lo < hi:
+                            so = _along(a.ndim, ax, slice(lo, hi))
+                            prev[so] += (a[so] == o) * arg[_along(a.ndim, ax,
+                                                                   _positions(o, lo, hi, s, p, d))]
+                    a = a * adt.type(inner) + prev
+                arg = a
+                inner *= k
+            self._arg = arg if arg is not None else np.zeros(self.shape, dtype=adt)
+        return self._arg
+
+    def _stage_shape(self, i):
+        """Shape after reducing dim i (dims after i are reduced already)."""
+        geo = self.geo
+        lead = self.shape[:2]
+        return tuple(lead) + tuple(geo.in_sp[:i]) + tuple(geo.out[i:])
+
+
+def _sep_ok(geo):
+    """Every output window holds at least one input position along every dim."""
+    for n, k, s, p, d, m in zip(geo.in_sp, geo.k, geo.s, geo.p, geo.d, geo.out):
+        covered = 0        # the offsets' valid output ranges must cover 0..m-1
+        for lo, hi in sorted(_valid_range(o, n, k, s, p, d, m) for o in range(k)):
+            if lo >= hi:
+                continue
+            if lo > covered:
+                return False
+            covered = max(covered, hi)
+        if covered < m:
+            return False
+    return True
+
+
+def _max_offsets(xp, vs, offs, best, a):
+    """best = max over the views ``vs`` (kernel offsets ``offs``, increasing); a = the first
+    offset holding the maximum (strict ``>``: earlier offsets win ties)."""
+    if len(vs) == 1:
+        xp.copyto(best, vs[0])
+        if a is not None:
+            a[...] = offs[0]
+        return
+    if a is not None:
+        better = xp.greater(vs[1], vs[0])
+        if offs[0] == 0 and offs[1] == 1:
+            xp.copyto(a, better.view(np.int8))
+        else:
+            a[...] = offs[0]
+            xp.maximum(a, better.view(np.int8) * np.int8(offs[1]), out=a)
+    xp.maximum(vs[0], vs[1], out=best)
+    for v, o in zip(vs[2:], offs[2:]):
+        if a is not None:
+            step = xp.greater(v, best).view(np.int8)
+            xp.multiply(step, np.int8(o), out=step)
+            xp.maximum(a, step, out=a)
+        xp.maximum(best, v, out=best)
+
+
+def _flat_ok(arr, ax, n, s, m):
+    """A stage along the last dim of a C-contiguous array can run on its flat view.
+
+    NOTE: views of a row's interior (e.g. 55 of 56 outputs) make NumPy loop over short
+    strided rows, 2-4x slower per element than one long 1-D op.
+    """
+    return ax == arr.ndim - 1 and n == s * m and n > 0 and arr.flags.c_contiguous
+
+
+def _sep_max(x, geo, need_arg):
+    """Max pooling one spatial dim at a time (last dim first), for any geometry.
+
+    NOTE: a k1 x k2 window costs k1 + k2 passes instead of k1 * k2 (MaxPool2d(3, 2, 1): 6
+    instead of 9, the first over 1-D strided slices), and padding needs no padded copy of
+    the input: the few outputs whose window crosses the border are reduced over their valid
+    offsets only (so an all -inf window picks its first real element, as torch). Ties:
+    inner dims first, then outer ones, each with strict ``>``: the first maximum in window
+    (row-major) order wins, as torch. NaN is not handled here: the caller falls back.
+    Returns ``(values, SepArg or None)``.
+    """
+    xp = get_xp(x)
+    cur = x
+    stages = []
+    for i in reversed(range(len(geo.k))):
+        n, k, s, p, d, m = geo.in_sp[i], geo.k[i], geo.s[i], geo.p[i], geo.d[i], geo.out[i]
+        if k == 1 and s == 1 and p == 0 and m == n:
+            continue
+        ax = 2 + i
+        shape = list(cur.shape)
+        shape[ax] = m
+        best = xp.empty(shape, dtype=x.dtype)
+        a = xp.empty(shape, dtype=np.int8) if need_arg and k > 1 else None
+        ranges = [_valid_range(o, n, k, s, p, d, m) for o in range(k)]
+        lo_all = max(r[0] for r in ranges)
+        hi_all = max(lo_all, min(r[1] for r in ranges))
+        spans = [(lo_all, hi_all)] if lo_all < hi_all else []
+        if _flat_ok(cur, ax, n, s, m) and spans:
+            # the last dim as one long 1-D strided op over all rows: output t = row*m + j
+            # reads flat[s*t - p + o*d] (n == s*m), right for every interior j; the border
+            # outputs (the only ones a row's neighbour leaks into) are redone below
+            T = cur.size // n * m
+            ta = -(-p // s)
+            tb = min(T, (s * T - 1 + p - (k - 1) * d) // s + 1)
+            flat = cur.reshape(-1)
+            if ta < tb:
+                _max_offsets(xp, [flat[_positions(o, ta, tb, s, p, d)] for o in range(k)],
+                             list(range(k)), best.reshape(-1)[ta:tb],
+                             None if a is None else a.reshape(-1)[ta:tb])
+            spans = []
+        spans += [(j, j + 1) for j in range(m) if not lo_all <= j < hi_all]
+        for j0, j1 in spans:       # the interior in one go, then each border output
+            offs = [o for o in range(k) if ranges[o][0] <= j0 and j1 <= ranges[o][1]]
+            so = _along(cur.ndim, ax, slice(j0, j1))
+            _max_offsets(xp, [cur[_along(cur.ndim, ax, _positions(o, j0, j1, s, p, d))]
+                              for o in offs], offs, best[so], None if a is None else a[so])
+        stages.append((i, k, s, p, d, n, a))
+        cur = best
+    if cur is x:
+        cur = x.copy()
+    return cur, (SepArg(stages, geo, cur.shape) if need_arg else None)
+
+
+def _sep_expand(xp, g, ax, k, s, p, d, n, a):
+    """Adjoint of one ``_sep_max`` stage: spread ``g`` (length m along ``ax``) back over the
+    input length ``n``, each output's gradient to its winning offset.
+
+    NOTE: input positions are visited by residue class mod the stride: class ``r`` (positions
+    r, r+s, ...) receives from the offsets o with (o*d - p) = r (mod s), each a shifted slice
+    of the outputs. So the first contribution is written and the others added, with no zero
+    fill and no scattered read-modify-write of the whole input.
+    """
+    m = g.shape[ax]
+    shape = list(g.shape)
+    shape[ax] = n
+    gin = result = xp.empty(shape, dtype=g.dtype)
+    nd_ = g.ndim
+
+    def part(o, j0, j1, out=None):
+        sl = _along(nd_, ax, slice(j0, j1))
+        if a is None:
+            if out is None:
+                return g[sl]
+            out[...] = g[sl]
+            return out
+        return xp.multiply(g[sl], xp.equal(a[sl], o), out=out)
+
+    if _flat_ok(g, ax, n, s, m) and (a is None or a.flags.c_contiguous):
+        # the last dim as one long 1-D op: output t = row*m + j; a slice shifted across a
+        # row border only meets outputs whose offset there is padding, which never win
+        g, gin, nd_, ax = g.reshape(-1), gin.reshape(-1), 1, 0
+        a = None if a is None else a.reshape(-1)
+        m = g.shape[0]
+        n = gin.shape[0]
+    for r in range(min(s, n)):
+        nt = len(range(r, n, s))
+        T = gin[_along(nd_, ax, slice(r, None, s))]
+        contrib = []
+        for o in range(k):
+            if (r + p - o * d) % s:
+                continue
+            delta = (r + p - o * d) // s            # output j = t + delta
+            t0, t1 = max(0, -delta), min(nt, m - delta)
+            if t0 < t1:
+                contrib.append((t1 - t0 < nt, o, delta, t0, t1))
+        contrib.sort(key=lambda c: c[0])          # one covering the whole class first
+        if not contrib:
+            T[...] = 0
+            continue
+        for idx, (partial, o, delta, t0, t1) in enumerate(contrib):
+            ts = T[_along(nd_, ax, slice(t0, t1))]
+            if idx == 0:
+                if partial:
+                    T[...] = 0
+                    ts += part(o, t0 + delta, t1 + delta)
+                else:
+                    part(o, t0 + delta, t1 + delta, out=ts)
+            else:
+                ts += part(o, t0 + delta, t1 + delta)
+    return result
+
+
+def _sep_scatter(g, sarg):
+    """Adjoint of ``_sep_max``: expand the gradient one stage at a time (outer dim first)."""
+    xp = get_xp(g)
+    cur = g
+    for i, k, s, p, d, n, a in reversed(sarg.stages):
+        cur = _sep_expand(xp, cur, 2 + i, k, s, p, d, n, a)
+    if cur is g:
+        cur = g.copy()
+    return cur
+
+
 def max_pool_raw(x, geo, need_arg=True):
     """Returns (values, arg): arg is the winning kernel-offset number per output (None when
     ``need_arg`` is false: inference needs no indices).
@@ -203,6 +439,11 @@ def max_pool_raw(x, geo, need_arg=True):
     if _tiled(geo) and x.dtype.kind in "fiu" and max(geo.k) < 128:
         best, arg = _tiled_max(x, geo, need_arg)
         # a NaN anywhere in a window makes its max NaN; a sum is the cheapest finite test
+        if x.dtype.kind != "f" or best.size == 0 or bool(xp.isfinite(best.sum())) \
+                or not bool(xp.isnan(best).any()):
+            return best, arg
+    elif x.dtype.kind in "fiu" and max(geo.k) < 128 and _sep_ok(geo):
+        best, arg = _sep_max(x, geo, need_arg)
         if x.dtype.kind != "f" or best.size == 0 or bool(xp.isfinite(best.sum())) \
                 or not bool(xp.isnan(best).any()):
             return best, arg
@@ -263,6 +504,8 @@ def scatter_raw(g, arg, geo):
     covered = _tiled(geo) and all(o * kk == n for o, kk, n in zip(geo.out, geo.k, geo.in_sp))
     if isinstance(arg, TiledArg):
         return _tiled_scatter(g, arg, geo, covered)
+    if isinstance(arg, SepArg):
+        return _sep_scatter(g, arg)
     # tiles covering the input exactly: every position is written below, no zero fill needed
     buf = (xp.empty if covered else xp.zeros)(geo.padded_shape(g.shape[:2]), dtype=g.dtype)
     for n, offs in enumerate(geo.offsets):
