@@ -7,6 +7,8 @@ arguments, checks inputs with torch's error texts, handles unbatched inputs and 
 import numbers
 import warnings
 
+import math
+
 import numpy as np
 
 from .. import _dtype as D
@@ -750,7 +752,17 @@ def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_siz
 
 
 def _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, nd):
+    """``(sum over the window of x^p)^(1/p)``; p = +-inf is max pooling of +-|x|, as torch."""
+    if isinstance(kernel_size, (list, tuple)) and len(kernel_size) == 1:
+        kernel_size = kernel_size[0]
     k = _ntuple(kernel_size, nd)
+    if isinstance(norm_type, (int, float)):
+        if norm_type == 0:
+            raise ValueError(f"norm_type must be a non-zero value, but got {norm_type}")
+        if math.isinf(norm_type):
+            pool = {1: max_pool1d, 2: max_pool2d, 3: max_pool3d}[nd]
+            sign = 1 if norm_type > 0 else -1
+            return pool(input.abs() * sign, k, stride, 0, 1, ceil_mode) * sign
     avg = {1: avg_pool1d, 2: avg_pool2d, 3: avg_pool3d}[nd]
     if stride is not None:
         out = avg(input.pow(norm_type), k, stride, 0, ceil_mode)
@@ -762,6 +774,13 @@ def _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, nd):
 def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
     """1-D power-average pooling: ``(sum x^p)^(1/p)`` over each window.
 
+    Args:
+        input (Tensor): (N, C, L) or (C, L).
+        norm_type (float): p (non-zero; ``inf`` gives max pooling of ``|x|``).
+        kernel_size (int or tuple): the window.
+        stride (int or tuple, optional): step (default ``kernel_size``).
+        ceil_mode (bool): ceil instead of floor for the output shape.
+
     Example::
 
         >>> F.lp_pool1d(ember.tensor([[[3., 4.]]]), 2, 2)
@@ -772,6 +791,13 @@ def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
 
 def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
     """2-D power-average pooling: ``(sum x^p)^(1/p)`` over each window.
+
+    Args:
+        input (Tensor): (N, C, H, W) or (C, H, W).
+        norm_type (float): p (non-zero; ``inf`` gives max pooling of ``|x|``).
+        kernel_size (int or tuple): the window.
+        stride (int or tuple, optional): step (default ``kernel_size``).
+        ceil_mode (bool): ceil instead of floor for the output shape.
 
     Example::
 

@@ -405,19 +405,4 @@ def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
         >>> F.lp_pool3d(ember.ones(1, 1, 2, 2, 2), 2, 2)
         tensor([[[[[2.8284]]]]])
     """
-    if isinstance(kernel_size, (list, tuple)):
-        kd, kh, kw = (tuple(kernel_size) * 3)[:3] if len(kernel_size) == 1 else kernel_size
-    else:
-        kd = kh = kw = kernel_size
-    if isinstance(norm_type, (int, float)):
-        if norm_type == 0:
-            raise ValueError(f"norm_type must be a non-zero value, but got {norm_type}")
-        if norm_type == float("inf"):
-            return _FC.max_pool3d(input.abs(), kernel_size, stride, 0, 1, ceil_mode)
-        if norm_type == -float("inf"):
-            return -_FC.max_pool3d(-input.abs(), kernel_size, stride, 0, 1, ceil_mode)
-    if stride is not None:
-        out = _FC.avg_pool3d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
-    else:
-        out = _FC.avg_pool3d(input.pow(norm_type), kernel_size, padding=0, ceil_mode=ceil_mode)
-    return (out.sign() * out.abs().relu()).mul(kd * kw * kh).pow(1.0 / norm_type)
+    return _FC._lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 3)
