@@ -1,4 +1,4 @@
-"""The NumPy floor: the SimpleCNN, MLP and LSTM training steps hand-written in plain NumPy,
+"""The NumPy floor: the SimpleCNN, MLP, LSTM and GRU training steps hand-written in plain NumPy,
 timed next to ember and torch (interleaved, same thread settings).
 
 ember is Python over NumPy, so a direct NumPy program doing the same arithmetic is the
@@ -6,16 +6,17 @@ reference for "how close to the metal" ember's ops are; torch is the reference f
 
 Usage::
 
-    python -m benchmarks.numpy_floor                     # simplecnn, mlp, lstm
+    python -m benchmarks.numpy_floor                     # simplecnn, mlp, lstm, gru
     python -m benchmarks.numpy_floor lstm --threads 1    # one workload, one thread
     OMP_NUM_THREADS=1 python -m benchmarks.numpy_floor --threads 1 --json floor.json
 
 ``--threads N`` sets torch's thread count; NumPy's BLAS (OpenBLAS) follows the environment,
 so set ``OMP_NUM_THREADS`` (or ``OPENBLAS_NUM_THREADS``) to the same N for a fair
 single-thread comparison. The workloads are the same as ``simplecnn_step`` / ``mlp_step`` in
-``benchmarks/workloads.py`` (seed-001 SimpleCNN, seed-004 MLP); ``lstm_step`` is defined here
-(LSTM input 32, hidden 128, 50 steps, batch 32, a Linear head on the last output,
-CrossEntropy, SGD) and is registered with the harness when this module is imported.
+``benchmarks/workloads.py`` (seed-001 SimpleCNN, seed-004 MLP); ``lstm_step`` and
+``gru_step`` are defined here (input 32, hidden 128, 50 steps, batch 32, a Linear head on the
+last output, CrossEntropy, SGD) and are registered with the harness when this module is
+imported.
 
 The NumPy versions are written the fast way a NumPy programmer would write them (NHWC
 ``as_strided`` im2col + one matmul per conv, col2im by strided adds, fused softmax-CE
@@ -236,6 +237,59 @@ def numpy_lstm(seq=50, batch=32, n_in=32, hidden=128, lr=1e-2, seed=0):
     return step
 
 
+def numpy_gru(seq=50, batch=32, n_in=32, hidden=128, lr=1e-2, seed=0):
+    """GRU(32, 128) over 50 steps of a batch of 32, Linear(128, 10) on the last output."""
+    rng = np.random.default_rng(seed)
+    H, G = hidden, 3 * hidden
+    wih = _uniform(rng, (n_in, G), H)          # stored transposed: x @ wih (gates r, z, n)
+    whh = _uniform(rng, (H, G), H)
+    bih, bhh = _uniform(rng, (G,), H), _uniform(rng, (G,), H)
+    wo, bo = _uniform(rng, (H, 10), H), _uniform(rng, (10,), H)
+    x = rng.standard_normal((seq, batch, n_in), dtype=F32)
+    y = rng.integers(0, 10, batch)
+    acts = np.empty((seq, batch, G), F32)      # r, z, n
+    hwn = np.empty((seq, batch, H), F32)       # W_hn h + b_hn
+    hs = np.empty((seq + 1, batch, H), F32)
+
+    def step():
+        xw = (x.reshape(-1, n_in) @ wih).reshape(seq, batch, G)
+        xw += bih
+        hs[0] = 0
+        for t in range(seq):
+            hw = hs[t] @ whh
+            hw += bhh
+            a = acts[t]
+            a[:, :2 * H] = _sig(xw[t, :, :2 * H] + hw[:, :2 * H])         # r, z
+            hwn[t] = hw[:, 2 * H:]
+            a[:, 2 * H:] = np.tanh(xw[t, :, 2 * H:] + a[:, :H] * hwn[t])  # n
+            z, n = a[:, H:2 * H], a[:, 2 * H:]
+            hs[t + 1] = n + z * (hs[t] - n)
+        logits = hs[seq] @ wo + bo
+        _, g = _ce_grad(logits, y)
+        gwo, gbo = hs[seq].T @ g, g.sum(0)
+        dh = g @ wo.T
+        dgx = np.empty((seq, batch, G), F32)   # d(pre-activation), input side
+        dgh = np.empty((seq, batch, G), F32)   # d(pre-activation), hidden side
+        for t in reversed(range(seq)):
+            a = acts[t]
+            r, z, n = a[:, :H], a[:, H:2 * H], a[:, 2 * H:]
+            dn = dh * (1 - z) * (1 - n * n)
+            dx_ = dgx[t]
+            dx_[:, :H] = dn * hwn[t] * r * (1 - r)
+            dx_[:, H:2 * H] = dh * (hs[t] - n) * z * (1 - z)
+            dx_[:, 2 * H:] = dn
+            d = dgh[t]
+            d[:, :2 * H] = dx_[:, :2 * H]
+            d[:, 2 * H:] = dn * r
+            dh = dh * z + d @ whh.T
+        dx2, dh2 = dgx.reshape(-1, G), dgh.reshape(-1, G)
+        gwih = x.reshape(-1, n_in).T @ dx2
+        gwhh = hs[:seq].reshape(-1, H).T @ dh2
+        _sgd([wih, whh, bih, bhh, wo, bo],
+             [gwih, gwhh, dx2.sum(0), dh2.sum(0), gwo, gbo], lr)
+    return step
+
+
 # ----------------------------------------------------------------------------- harness
 @workload("lstm_step", repeat=20)
 def lstm_step(m):
@@ -258,9 +312,31 @@ def lstm_step(m):
     return step
 
 
+@workload("gru_step", repeat=20)
+def gru_step(m):
+    """GRU(32, 128) training step: 50 steps of a batch of 32, Linear head, CE, SGD."""
+    nn = m.nn
+    m.manual_seed(0)
+    gru = nn.GRU(32, 128)
+    head = nn.Linear(128, 10)
+    opt = m.optim.SGD(list(gru.parameters()) + list(head.parameters()), lr=1e-2)
+    loss_fn = nn.CrossEntropyLoss()
+    x = m.randn(50, 32, 32)
+    y = m.randint(0, 10, (32,))
+
+    def step():
+        out, _ = gru(x)
+        loss = loss_fn(head(out[-1]), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return step
+
+
 FLOORS = {"simplecnn": ("simplecnn_step", numpy_simplecnn, 10),
           "mlp": ("mlp_step", numpy_mlp, 30),
-          "lstm": ("lstm_step", numpy_lstm, 20)}
+          "lstm": ("lstm_step", numpy_lstm, 20),
+          "gru": ("gru_step", numpy_gru, 20)}
 
 
 def floor_for(workload_name):
@@ -276,7 +352,7 @@ def main(argv=None):
     from .run import bench
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("names", nargs="*", help="simplecnn, mlp, lstm (default: all)")
+    ap.add_argument("names", nargs="*", help="simplecnn, mlp, lstm, gru (default: all)")
     ap.add_argument("--threads", type=int, default=None,
                     help="set_num_threads in every worker")
     ap.add_argument("--json", default=None, help="write the rows here")

@@ -1,10 +1,11 @@
 """Recurrent layers: ``RNN``, ``LSTM``, ``GRU`` and their single-step cells, as ``torch.nn``.
 
 The multi-layer modules run each layer and direction as one fused op
-(:mod:`ember.ops.rnn_ops`): the input projection of all time steps is one matmul, every step
-computes all its gates with one matmul, and the backward is a hand-written BPTT loop. Their
-gradients are therefore *once differentiable* (no double backward through ``nn.LSTM``); the
-cells are composed from ordinary ops and support it.
+(:mod:`ember.ops.rnn_ops`): every time step computes its gates, input projection and
+biases included, with one batched matmul (the input part of the GRU's n gate is one matmul
+over all steps), and the backward is a hand-written BPTT loop. Their gradients are
+therefore *once differentiable* (no double backward through ``nn.LSTM``); the cells are
+composed from ordinary ops and support it.
 
 Parameter names, shapes, gate order (LSTM: i, f, g, o; GRU: r, z, n), initialisation and
 ``state_dict`` keys are torch's, so torch weights load unchanged.
