@@ -78,6 +78,15 @@ def _result_dtype_arg(args, target):
 
 
 def _build_policy():
+    """Fill ``_POLICY`` (op class -> (cpu rule, cuda rule)); all or nothing."""
+    try:
+        _fill_policy()
+    except BaseException:
+        _POLICY.clear()
+        raise
+
+
+def _fill_policy():
     from ..ops import nn_ops, linalg, conv, norm, reduce, pool, elementwise, rnn_ops, ctc
     from .. import fft as _fft
     lower = [nn_ops.Linear, nn_ops.LinearNoBias, nn_ops.PRelu, linalg.Matmul, linalg.Einsum,
@@ -486,6 +495,8 @@ class autocast:
         self._enabled = enabled
 
     def __enter__(self):
+        if self._enabled and not _POLICY:
+            _build_policy()  # before any state changes: a failure leaves autocast off
         self.prev_cache_enabled = _CACHE_ENABLED[0]
         self.prev = _STATE[self.device][0]
         self.prev_fastdtype = _STATE[self.device][1]
