@@ -183,7 +183,8 @@ def conj_physical(input):
         >>> ember.conj_physical(ember.tensor([1 + 2j]))
         tensor([1.-2.j])
     """
-    return F.conj(input)
+    from .ops.elementwise import ConjPhysical
+    return ConjPhysical.apply(input) if input._dtype.is_complex else input
 
 
 def detach(input):
@@ -406,10 +407,9 @@ def logit(input, eps=None):
         >>> ember.logit(ember.tensor([0.0]), eps=1e-6)
         tensor([-13.8155])
     """
-    x = _float_input(input)
-    if eps is not None:
-        x = x.clamp(eps, 1 - eps)
-    return (x / (1 - x)).log()
+    from .ops import special_ops as S
+    # one primitive (torch's gradient: 1 / (x (1 - x)), inf at 0 and 1; 0 where eps clamps)
+    return S.Logit.apply(_float_input(input), None if eps is None else float(eps))
 
 
 def nextafter(input, other):

@@ -7,14 +7,10 @@ import math
 import warnings
 from collections import namedtuple
 
-import numpy as np
 
 from . import _dtype as D
 from . import functions as F
-from ._device import get_xp
 from ._tensor import Tensor
-from .autograd.function import Function
-from .ops._common import wrap
 
 # torch 2 removed torch.qr / torch.cholesky / torch.solve / torch.lstsq / torch.eig /
 # torch.symeig / torch.matrix_rank (they only raise there): use ember.linalg.*
@@ -81,10 +77,13 @@ def slogdet(input):
     Example::
 
         >>> ember.slogdet(ember.tensor([[-2.0, 0.0], [0.0, 1.0]]))
-        slogdet(sign=tensor(-1.), logabsdet=tensor(0.6931))
+        torch.return_types.slogdet(
+        sign=tensor(-1.),
+        logabsdet=tensor(0.6931))
     """
     _check_matrix(input, "linalg.slogdet")
-    return _linalg().slogdet(input)
+    lin = _linalg()
+    return lin._ret("slogdet", ["sign", "logabsdet"], tuple(lin.slogdet(input)))
 
 
 def logdet(input):
@@ -106,7 +105,7 @@ def logdet(input):
 
 
 def pinverse(input, rcond=1e-15):
-    """The Moore-Penrose pseudo-inverse (``linalg.pinv`` with ``rtol=rcond``; not differentiable).
+    """The Moore-Penrose pseudo-inverse (``linalg.pinv`` with ``rtol=rcond``); differentiable.
 
     Args:
         input (Tensor): ``(..., m, n)`` matrices.
@@ -201,8 +200,8 @@ def svd(input, some=True, compute_uv=True, *, out=None):
     """The singular value decomposition ``input = U diag(S) V^H``, as a named tuple ``(U, S, V)``.
 
     Unlike ``linalg.svd`` it returns ``V`` (not ``V^H``) and, with ``some=True`` (default),
-    the reduced factors. With ``compute_uv=False``, ``U`` and ``V`` are zero-filled. The
-    factors are returned without gradients.
+    the reduced factors. With ``compute_uv=False``, ``U`` and ``V`` are zero-filled.
+    Differentiable (as ``linalg.svd``).
 
     Args:
         input (Tensor): ``(..., m, n)`` matrices.
@@ -279,85 +278,6 @@ def cholesky_inverse(L, upper=False, *, out=None):
 # ---------------------------------------------------------------- LU
 
 
-def _lu_numpy(a):
-    """Partial-pivoting LU of a batch ``(B, m, n)``; returns packed LU, 1-based int32 pivots
-    and per-matrix info (the first zero pivot, 1-based; 0 when none), as LAPACK's getrf."""
-    a = a.copy()
-    B, m, n = a.shape
-    k = min(m, n)
-    piv = np.zeros((B, k), dtype=np.int32)
-    info = np.zeros(B, dtype=np.int32)
-    rows = np.arange(B)
-    for j in range(k):
-        p = j + np.argmax(np.abs(a[:, j:, j]), axis=1)
-        piv[:, j] = p + 1
-        swap = p != j
-        if swap.any():
-            r = rows[swap]
-            tmp = a[r, j, :].copy()
-            a[r, j, :] = a[r, p[swap], :]
-            a[r, p[swap], :] = tmp
-        d = a[:, j, j]
-        zero = d == 0
-        info = np.where(zero & (info == 0), j + 1, info).astype(np.int32)
-        safe = np.where(zero, 1, d)
-        if j + 1 < m:
-            a[:, j + 1:, j] = np.where(zero[:, None], a[:, j + 1:, j],
-                                       a[:, j + 1:, j] / safe[:, None])
-            if j + 1 < n:
-                a[:, j + 1:, j + 1:] -= a[:, j + 1:, j:j + 1] * a[:, j:j + 1, j + 1:]
-    return a, piv, info
-
-
-def _perm_from_pivots(piv, m):
-    """Row permutations (as index arrays) from 1-based sequential pivots ``(B, k)``."""
-    B = piv.shape[0]
-    perm = np.tile(np.arange(m), (B, 1))
-    rows = np.arange(B)
-    for j in range(piv.shape[1]):
-        p = piv[:, j].astype(np.int64) - 1
-        tmp = perm[rows, j].copy()
-        perm[rows, j] = perm[rows, p]
-        perm[rows, p] = tmp
-    return perm
-
-
-class _LU(Function):
-    @staticmethod
-    def forward(ctx, A):
-        arr = A._data
-        host = arr.get() if hasattr(arr, "get") else np.asarray(arr)
-        shape = host.shape
-        lu_, piv, info = _lu_numpy(host.reshape((-1,) + shape[-2:]))
-        xp = get_xp(arr)
-        LU = wrap(xp.asarray(lu_.reshape(shape)), A._dtype)
-        ctx.save_for_backward(LU)
-        ctx.piv = piv
-        return (LU, wrap(xp.asarray(piv.reshape(shape[:-2] + (piv.shape[-1],))), D.int32),
-                wrap(xp.asarray(info.reshape(shape[:-2])), D.int32))
-
-    @staticmethod
-    def backward(ctx, gLU, gpiv=None, ginfo=None):
-        # square A = P L U: gA = P L^-H (tril(L^H gL, -1) + triu(gU U^H)) U^-H
-        LU, = ctx.saved_tensors
-        n = LU.shape[-1]
-        if LU.shape[-2] != n:
-            raise RuntimeError("lu: the derivative is implemented only for square matrices")
-        eye = F.eye(n, dtype=LU.dtype, device=LU.device)
-        Lm = LU.tril(-1) + eye
-        Um = LU.triu()
-        gL, gU = gLU.tril(-1), gLU.triu()
-        phi = (Lm.mH @ gL).tril(-1) + (gU @ Um.mH).triu()
-        Linv_h = F._linalg_inv(Lm).mH
-        Uinv_h = F._linalg_inv(Um).mH
-        inner = Linv_h @ phi @ Uinv_h
-        perm = _perm_from_pivots(ctx.piv, n).reshape(tuple(LU.shape[:-2]) + (n,))
-        # rows of P @ X: row perm[i] of the result is row i of X
-        inv = np.argsort(perm, axis=-1)
-        idx = F.as_tensor(inv, device=LU.device).unsqueeze(-1).expand(LU.shape)
-        return inner.gather(-2, idx)
-
-
 @F._writes_out
 def lu(A, pivot=True, get_infos=False, out=None):
     """The LU factorisation with partial pivoting, packed: ``(LU, pivots)`` (plus ``infos`` with ``get_infos``).
@@ -388,7 +308,8 @@ def lu(A, pivot=True, get_infos=False, out=None):
     _check_matrix(A, "linalg.lu_factor", square=False)
     if not pivot:
         raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
-    LU, piv, info = _LU.apply(A)
+    from .ops.linalg import LuFactorEx
+    LU, piv, info = LuFactorEx.apply(A, None)
     if get_infos:
         return LU, piv, info
     return LU, piv
@@ -430,15 +351,8 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=N
         if LU_pivots._dtype is not D.int32:
             raise RuntimeError("lu_unpack: LU_pivots is expected to be a contiguous tensor of "
                                "torch.int32 dtype.")
-        piv = LU_pivots.detach().cpu()._data.reshape(-1, LU_pivots.shape[-1])
-        perm = _perm_from_pivots(piv, m)
-        B = perm.shape[0]
-        Pn = np.zeros((B, m, m), dtype=LU_data._dtype.np)
-        # P[perm[i], i] = 1: row perm[i] of A is row i of L U
-        Pn[np.arange(B)[:, None], perm, np.arange(m)[None, :]] = 1
-        P = F.as_tensor(Pn.reshape(tuple(LU_data.shape[:-2]) + (m, m)), device=LU_data.device)
-        if LU_data._dtype is D.bfloat16:
-            P = P.to(D.bfloat16)
+        from .ops.linalg import permutation_matrix
+        P = permutation_matrix(LU_pivots, m, LU_data)
     return _LUUnpack(P, Lm, Um)
 
 
@@ -465,9 +379,7 @@ def lu_solve(b, LU_data, LU_pivots, *, out=None):
     if b.ndim < 2:
         raise RuntimeError(f"b should have at least 2 dimensions, but has {b.ndim} dimensions "
                            "instead")
-    P, Lm, Um = lu_unpack(LU_data, LU_pivots)
-    y = F._linalg_solve(Lm, P.mT @ b)
-    return F._linalg_solve(Um, y)
+    return _linalg().lu_solve(LU_data, LU_pivots, b)
 
 
 _TriSolve = namedtuple("triangular_solve", ["solution", "cloned_coefficient"])
@@ -504,14 +416,9 @@ def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False, *, 
         raise RuntimeError(f"torch.triangular_solve: Expected A to have at least 2 dimensions, "
                            f"but it has {A.ndim} dimensions instead")
     _check_matrix(A, "triangular_solve")
-    T = A.triu() if upper else A.tril()
-    if unitriangular:
-        n = A.shape[-1]
-        eye = F.eye(n, dtype=A._dtype, device=A.device)
-        T = T * (1 - eye) + eye
-    if transpose:
-        T = T.mT
-    return _TriSolve(F._linalg_solve(T, b), A.clone())
+    from .ops.linalg import SolveTriangular
+    T, up = (A.mT, not upper) if transpose else (A, upper)
+    return _TriSolve(SolveTriangular.apply(T, b, bool(up), True, bool(unitriangular)), A.clone())
 
 
 del Tensor

@@ -54,6 +54,10 @@ class _ToCopy(Function):
         dt, dev = ctx.src
         if not (dt.is_floating_point or dt.is_complex):
             return None
+        if g._dtype.is_complex and not dt.is_complex:
+            # a real input's gradient is the real part of the complex one (torch's
+            # convention), taken without the "discards the imaginary part" warning
+            g = F.real(g)
         return g.to(dtype=dt, device=dev)
 
 
@@ -240,10 +244,17 @@ def _inplace_on_view(self, fn, *args, **kwargs):
     stride_ = stride(self)
     offset = storage_offset(self)
     result = fn(_graph_alias(self), *args, **kwargs)
-    new_base = M.ViewScatter.apply(_graph_alias(base), result, size, stride_, offset)
+    # a .real / .imag view of a complex base addresses the base seen as real pairs
+    # (view_as_real): size, stride and offset are in real elements
+    as_real = self._dtype is not base._dtype and base._dtype.is_complex
+    base_in = M.ViewAsReal.apply(_graph_alias(base)) if as_real else _graph_alias(base)
+    new_base = M.ViewScatter.apply(base_in, result, size, stride_, offset)
+    if as_real:
+        new_base = M.ViewAsComplex.apply(new_base)
     _commit(self, result)  # writes through to the base's memory too
     base.grad_fn, base._output_nr, base._requires_grad = new_base.grad_fn, 0, True
-    view = M.AsStrided.apply(_graph_alias(base), size, stride_, offset)
+    base_in = M.ViewAsReal.apply(_graph_alias(base)) if as_real else _graph_alias(base)
+    view = M.AsStrided.apply(base_in, size, stride_, offset)
     self.grad_fn, self._output_nr, self._requires_grad = view.grad_fn, 0, True
     return self
 
@@ -1558,6 +1569,17 @@ for _n, _doc in [("add_", "In-place add: ``x.add_(other, alpha=1)`` is ``x += al
                  ("addcdiv_", "In-place addcdiv: ``x += value * tensor1 / tensor2``.")]:
     getattr(Tensor, _n).__doc__ = _doc + " Returns ``x``; views of ``x`` see the new values."
     getattr(Tensor, _n).__name__ = _n
+_abs_inplace = Tensor.abs_
+
+
+def _abs_(self):
+    if self._dtype.is_complex:  # |z| is real: it cannot be written back into z (torch's error)
+        raise RuntimeError("In-place abs is not supported for complex tensors.")
+    return _abs_inplace(self)
+
+
+_abs_.__name__, _abs_.__doc__ = "abs_", _abs_inplace.__doc__
+Tensor.abs_ = Tensor.absolute_ = _abs_
 Tensor.clamp_ = _clamp_
 Tensor.clip_ = _clamp_
 Tensor.relu_ = _relu_
@@ -1633,8 +1655,20 @@ Tensor.mT = property(_mT)
 Tensor.T = property(_T)
 Tensor.H = property(_H)
 Tensor.mH = property(lambda self: F.conj(_mT(self)))
-Tensor.real = property(F.real)
-Tensor.imag = property(F.imag)
+def _set_part(part):
+    def setter(self, value):
+        view = part(self)  # (an error for .imag of a real tensor, as torch)
+        if isinstance(value, Tensor):
+            view.copy_(value)
+        else:
+            view.fill_(value)
+    return setter
+
+
+Tensor.real = property(F.real, _set_part(F.real), doc="The real part: a view for complex "
+                       "tensors (writes show through), the tensor itself for real ones.")
+Tensor.imag = property(F.imag, _set_part(F.imag), doc="The imaginary part of a complex tensor, "
+                       "as a real view (an error for real tensors).")
 
 # operators
 Tensor.__add__ = F.add

@@ -657,6 +657,13 @@ class Tensor:
             return data.astype(dtype, copy=False)
         return data
 
+    def __array_wrap__(self, array, context=None, return_scalar=False):
+        # NumPy functions applied to a tensor (np.exp(t), np.transpose(t, axes)) give a tensor
+        # back, as torch; torch has bool tensors but this hook turns bool results into uint8
+        if array.dtype == bool:
+            array = array.astype("uint8")
+        return Tensor._wrap(array, D.from_np(array.dtype))
+
     def item(self):
         """The value of a one-element tensor as a Python number.
 
@@ -709,6 +716,8 @@ class Tensor:
         return bool(self._data.reshape(()))
 
     def __float__(self):
+        if self._requires_grad and not _FLOAT_OF_GRAD_WARNED:
+            _warn_float_of_grad()  # (only where grad mode is on)
         return float(self.item())
 
     def __int__(self):
@@ -803,6 +812,22 @@ class Tensor:
         if isinstance(dtype, type) and hasattr(dtype, "_ember_dtype"):
             return self.to(dtype._ember_dtype)
         return self.to(dtype)
+
+
+_FLOAT_OF_GRAD_WARNED = False
+
+
+def _warn_float_of_grad():
+    """torch warns once per process when float() reads a tensor that requires grad while
+    grad mode is on."""
+    global _FLOAT_OF_GRAD_WARNED
+    import warnings
+    from .autograd.grad_mode import STATE
+    if not STATE.enabled:  # e.g. float(loss) inside LBFGS.step, which runs under no_grad
+        return
+    _FLOAT_OF_GRAD_WARNED = True
+    warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to "
+                  "unexpected behavior.\nConsider using tensor.detach() first.", stacklevel=3)
 
 
 _TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",

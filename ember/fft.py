@@ -425,7 +425,7 @@ def fftn(input, s=None, dim=None, norm=None, *, out=None):
     Example::
 
         >>> ember.fft.fftn(ember.ones(2, 2, 2)).abs().sum()
-        tensor(8.+0.j)
+        tensor(8.)
     """
     dims, sizes = _dims_nd(input, s, dim)
     return _c2c(input, dims, sizes, norm, False, "fftn", out)

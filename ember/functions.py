@@ -5,6 +5,7 @@ import builtins
 import math
 import numbers
 from collections import namedtuple
+import collections.abc as _abc
 
 import numpy as np
 
@@ -44,50 +45,61 @@ def _place(arr, device):
 
 
 def _infer_dtype(data):
-    """torch's dtype inference for nested Python data."""
-    kinds = set()
+    """torch's dtype inference for nested Python data (``infer_scalar_type``): every leaf has
+    a dtype -- a Python float the default dtype, an int int64, a bool bool, a complex the
+    default complex dtype, a NumPy scalar or array its own dtype (``np.float64(1.5)`` is
+    float64), a tensor its dtype -- and a sequence takes ``promote_types`` over its items
+    (an empty one the default dtype). So ``[np.float64(1.5), 2.0]`` is float64 and
+    ``[np.int32(1), 2]`` int64, as in torch."""
+    default = D.get_default_dtype()
 
-    def walk(x):
+    def leaf(x):
         if isinstance(x, Tensor):
-            kinds.add(x._dtype)
-        elif isinstance(x, bool):
-            kinds.add("b")
-        elif isinstance(x, (int, np.integer)) and not isinstance(x, np.bool_):
-            kinds.add("i")
-        elif isinstance(x, (float, np.floating)):
-            kinds.add("f")
-        elif isinstance(x, (builtins.complex, np.complexfloating)):
-            kinds.add("c")
-        elif isinstance(x, np.bool_):
-            kinds.add("b")
-        elif isinstance(x, (list, tuple)):
+            return x._dtype
+        if isinstance(x, (str, bytes)):
+            raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
+        if isinstance(x, np.generic):  # before float/int: np.float64 subclasses float
+            return D.from_np(x.dtype)
+        if isinstance(x, bool):
+            return D.bool
+        if isinstance(x, int):
+            return D.int64
+        if isinstance(x, float):
+            return default
+        if isinstance(x, builtins.complex):
+            return D.complex128 if default is D.float64 else D.complex64
+        if isinstance(x, np.ndarray):
+            return D.from_np(x.dtype)
+        if isinstance(x, (list, tuple)) or _is_sequence(x):  # deque, range, ... as torch
+            out = None
             for v in x:
-                walk(v)
-        elif isinstance(x, np.ndarray):
-            kinds.add(D.from_np(x.dtype))
-        else:
-            raise TypeError(f"Could not infer dtype of {type(x).__name__}")
-    walk(data)
-    if "c" in kinds:
-        return D.complex128 if D.get_default_dtype() is D.float64 else D.complex64
-    if "f" in kinds or builtins.any(isinstance(k, D.dtype) and k.is_floating_point
-                                    for k in kinds):
-        fl = [k for k in kinds if isinstance(k, D.dtype) and k.is_floating_point]
-        return fl[0] if fl and "f" not in kinds else D.get_default_dtype()
-    if "i" in kinds:
-        return D.int64
-    dts = [k for k in kinds if isinstance(k, D.dtype)]
-    if dts:
-        out = dts[0]
-        for d in dts[1:]:
-            out = D.promote_types(out, d)
-        return out
-    if "b" in kinds:
-        return D.bool
-    return D.get_default_dtype()
+                d = leaf(v)
+                if d is not out:
+                    out = d if out is None else D.promote_types(out, d)
+                    if out is D.complex128:
+                        return out
+            return default if out is None else out
+        raise RuntimeError(f"Could not infer dtype of {type(x).__name__}")
+    first = data  # torch's shape pass follows first items: a str there nests forever
+    while isinstance(first, (list, tuple)) or _is_sequence(first):
+        if len(first) == 0:
+            break
+        first = first[0]
+        if isinstance(first, str):
+            raise ValueError("too many dimensions 'str'")
+    return leaf(data)
+
+
+def _is_sequence(x):
+    """torch takes any Python sequence (PySequence_Check) as nested data, not only lists
+    and tuples: a ``collections.deque`` of returns, a ``range``; strings and bytes are not
+    data."""
+    return isinstance(x, _abc.Sequence) and not isinstance(x, (str, bytes, bytearray))
 
 
 def _to_numpy_nested(data, np_dtype):
+    if not isinstance(data, (list, tuple, np.ndarray, Tensor)) and _is_sequence(data):
+        data = list(data)
     if isinstance(data, (list, tuple)) and builtins.any(isinstance(v, Tensor) for v in data):
         return np.stack([_to_numpy_nested(v, np_dtype) for v in data]) if data else \
             np.zeros((0,), np_dtype)
@@ -693,9 +705,19 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
         (torch.Size([2, 3]), True)
     """
     dt = D.to_dtype(dtype) or D.get_default_dtype()
-    arr = _gen(generator, _target_device(device))._rng.random(_shape_arg(size),
-                                      dtype=np.float64 if dt is D.float64 else np.float32)
+    rng = _gen(generator, _target_device(device))._rng
+    if dt.is_complex:  # torch: real and imaginary parts each uniform on [0, 1)
+        arr = _complex_pairs(rng.random, _shape_arg(size), dt)
+    else:
+        arr = rng.random(_shape_arg(size), dtype=np.float64 if dt is D.float64 else np.float32)
     return _out(out, _rand_tensor(arr, dt, device, requires_grad))
+
+
+def _complex_pairs(draw, shape, dt):
+    """A complex array of ``shape`` whose real and imaginary parts are consecutive draws."""
+    shape = tuple(shape)
+    pairs = draw(shape + (2,), dtype=np.float64 if dt is D.complex128 else np.float32)
+    return pairs.view(dt.np).reshape(shape)
 
 
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
@@ -724,8 +746,13 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
         True
     """
     dt = D.to_dtype(dtype) or D.get_default_dtype()
-    arr = _gen(generator, _target_device(device))._rng.standard_normal(
-        _shape_arg(size), dtype=np.float64 if dt is D.float64 else np.float32)
+    rng = _gen(generator, _target_device(device))._rng
+    if dt.is_complex:  # torch: real and imaginary parts each normal with variance 1/2
+        arr = _complex_pairs(rng.standard_normal, _shape_arg(size), dt)
+        arr *= math.sqrt(0.5)
+    else:
+        arr = rng.standard_normal(_shape_arg(size),
+                                  dtype=np.float64 if dt is D.float64 else np.float32)
     return _out(out, _rand_tensor(arr, dt, device, requires_grad))
 
 
@@ -1557,8 +1584,7 @@ def sgn(input):
         tensor([0.6000+0.8000j])
     """
     if input._dtype.is_complex:
-        a = input.abs()
-        return where(a == 0, zeros_like(input), input / a)
+        return E.Sgn.apply(input)
     return sign(input)
 
 
@@ -1732,22 +1758,28 @@ def logaddexp(input, other):
 def xlogy(input, other):
     """``input * log(other)`` elementwise, defined as 0 where ``input`` is 0.
 
-    So ``xlogy(0, 0) == 0`` (NaN in ``other`` still propagates).
+    So ``xlogy(0, 0) == 0`` (NaN in ``other`` still propagates). Either operand may be a
+    Python number; integer inputs give the default float dtype. The gradient w.r.t.
+    ``input`` is ``log(other)``, taken as 0 where ``input == 0`` and ``other <= 0`` (torch's
+    value; the gradient w.r.t. ``other`` is ``input / other``).
 
     Args:
         input (Tensor or number): the multiplier.
-        other (Tensor): the argument of the logarithm.
+        other (Tensor or number): the argument of the logarithm.
 
     Example::
 
         >>> ember.xlogy(ember.tensor([0.0, 2.0]), ember.tensor([5.0, 1.0]))
         tensor([0., 0.])
+        >>> ember.xlogy(ember.tensor([0.0, 2.0]), 3)
+        tensor([0.0000, 2.1972])
     """
-    if not isinstance(input, Tensor):
-        input = as_tensor(input, dtype=other.dtype, device=other.device)
-    with np.errstate(divide="ignore", invalid="ignore"):  # 0 * log(0) is masked below
-        res = input * log(other)
-    return where(input == 0, zeros_like(res), res)
+    from .ops import special_ops as S
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        raise TypeError("xlogy() received an invalid combination of arguments - got "
+                        f"({type(input).__name__}, {type(other).__name__}), but expected at "
+                        "least one Tensor")
+    return S.xlog(S.Xlogy, input, other)
 
 
 def softmax(input, dim, dtype=None, *, _stacklevel=3):
@@ -2783,7 +2815,7 @@ def logsumexp(input, dim, keepdim=False):
         >>> ember.logsumexp(ember.tensor([100.0, 100.0]), dim=0)
         tensor(100.6931)
     """
-    if not input._dtype.is_floating_point:
+    if not (input._dtype.is_floating_point or input._dtype.is_complex):
         input = input.to(D.get_default_dtype())
     return R.LogSumExp.apply(input, _dims_arg(dim, input.ndim), keepdim)
 
@@ -5790,7 +5822,8 @@ def is_nonzero(input):
 def real(input):
     """The real part of ``input`` (``input`` itself for real dtypes).
 
-    Also the ``Tensor.real`` property.
+    Also the ``Tensor.real`` property. For a complex tensor the result is a real view sharing
+    its memory (writes show through); differentiable, the gradient is ``g + 0j``.
 
     Args:
         input (Tensor): the input.
@@ -5802,13 +5835,14 @@ def real(input):
     """
     if not input._dtype.is_complex:
         return input
-    return _ComplexPart.apply(input, True)
+    return E.ComplexPart.apply(input, True)
 
 
 def imag(input):
     """The imaginary part of a complex ``input`` (an error for real dtypes, as torch).
 
-    Also the ``Tensor.imag`` property.
+    Also the ``Tensor.imag`` property. The result is a real view sharing ``input``'s memory;
+    differentiable, the gradient is ``1j * g``.
 
     Args:
         input (Tensor): a complex tensor.
@@ -5820,23 +5854,14 @@ def imag(input):
     """
     if not input._dtype.is_complex:
         raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
-    return _ComplexPart.apply(input, False)
-
-
-class _ComplexPart(E.Function):
-    @staticmethod
-    def forward(ctx, x, is_real):
-        ctx.is_real = is_real
-        d = x._data.real if is_real else x._data.imag
-        return wrap(d.copy(), x._dtype.to_real())
-
-    @staticmethod
-    def backward(ctx, g):
-        return g.to(g.dtype.to_complex()) if ctx.is_real else g.to(g.dtype.to_complex()) * 1j
+    return E.ComplexPart.apply(input, False)
 
 
 def conj(input):
     """The complex conjugate of ``input`` (``input`` itself for real dtypes).
+
+    ember conjugates eagerly (no lazy conjugation bit). Differentiable: the gradient is
+    ``conj(g)``.
 
     Args:
         input (Tensor): the input.
@@ -5848,13 +5873,14 @@ def conj(input):
     """
     if not input._dtype.is_complex:
         return input
-    return wrap(input._data.conj(), input._dtype)
+    return E.Conj.apply(input)
 
 
 def complex(real, imag):  # noqa: A001
-    """A complex tensor ``real + 1j * imag`` from two floating tensors.
+    """A complex tensor ``real + 1j * imag`` from two floating tensors (broadcast).
 
-    float32 parts give complex64, float64 parts complex128.
+    float32 parts give complex64, float64 parts complex128. Differentiable in both: their
+    gradients are the real and imaginary parts of ``g``.
 
     Args:
         real (Tensor): the real parts.
@@ -5865,8 +5891,27 @@ def complex(real, imag):  # noqa: A001
         >>> ember.complex(ember.tensor([1.0, 2.0]), ember.tensor([3.0, 4.0]))
         tensor([1.+3.j, 2.+4.j])
     """
-    dt = D.complex128 if real._dtype is D.float64 else D.complex64
-    return wrap(real._data + 1j * imag._data, dt)
+    _check_complex_parts(real, imag)
+    return E.Complex.apply(real, imag)
+
+
+def _check_complex_parts(a, b):
+    """torch's checks for ``complex``/``polar``: two float32 or float64 tensors, one dtype."""
+    if not isinstance(a, Tensor) or not isinstance(b, Tensor):
+        raise TypeError("complex(): argument 'real' and 'imag' must be Tensor, not "
+                        f"{type(a if not isinstance(a, Tensor) else b).__name__}")
+    ok = (D.float16, D.float32, D.float64)
+    if a._dtype not in ok or b._dtype not in ok:
+        raise RuntimeError("Expected both inputs to be Half, Float or Double tensors but got "
+                           f"{_type_label(a._dtype)} and {_type_label(b._dtype)}")
+    if a._dtype is not b._dtype:
+        raise RuntimeError(f"Expected object of scalar type {_type_label(a._dtype)} but got "
+                           f"scalar type {_type_label(b._dtype)} for second argument")
+    if a._dtype is D.float16:
+        raise RuntimeError("complex(): float16 parts would give complex32 (ComplexHalf), which "
+                           "ember does not have; convert the parts to float32 first.")
+    if type(a._data) is not np.ndarray or type(b._data) is not np.ndarray:
+        check_same_device(a, b)
 
 
 def polar(abs, angle):  # noqa: A002
@@ -5881,14 +5926,16 @@ def polar(abs, angle):  # noqa: A002
         >>> ember.polar(ember.tensor([2.0]), ember.tensor([0.0]))
         tensor([2.+0.j])
     """
-    return complex(abs * cos(angle), abs * sin(angle))
+    _check_complex_parts(abs, angle)
+    return E.Polar.apply(abs, angle)
 
 
 def angle(input):
     """The angle (argument) of each element, in radians.
 
-    For real tensors this is 0 for non-negative values and pi for negative ones. Integer
-    inputs give a float result.
+    For real tensors this is 0 for non-negative values and pi for negative ones (with a zero
+    gradient). Integer inputs give a float result. For complex inputs the result is real and
+    differentiable: the gradient is ``g * 1j * z / |z|^2`` (0 at ``z == 0``), as torch.
 
     Args:
         input (Tensor): the input.
@@ -5898,8 +5945,8 @@ def angle(input):
         >>> ember.angle(ember.tensor([1j, -1 + 0j]))
         tensor([1.5708, 3.1416])
     """
-    return wrap(get_xp(input._data).angle(input._data), float_dtype_for(input._dtype).to_real()
-                if input._dtype.is_complex else float_dtype_for(input._dtype))
+    dt = float_dtype_for(input._dtype)
+    return E.Angle.apply(input, dtype_=dt.to_real() if dt.is_complex else dt)
 
 
 def heaviside(input, values):

@@ -3,6 +3,7 @@
 Forward runs on raw arrays through ``xp``; backward is written with ember Tensor ops, so it can
 itself be differentiated (``create_graph=True``).
 """
+import cmath
 import math
 
 import numpy as np
@@ -22,13 +23,15 @@ def _special(xp, name):
             import scipy.special as sp
             return getattr(sp, name)
         except ImportError:
-            fn = {"erf": math.erf, "erfc": math.erfc, "lgamma": math.lgamma}.get(name)
+            fn = {"erf": math.erf, "erfc": math.erfc}.get(name)
             if fn is not None:
                 return np.vectorize(fn, otypes=[np.float64])
             if name == "erfinv":
                 return _erfinv_numpy
             if name == "digamma":
                 return _digamma_numpy
+            if name in ("lgamma", "gammaln"):
+                return _lgamma_numpy
             raise
     sp = getattr(xp, "_special", None)  # a stand-in backend (tests) brings its own
     if sp is None:
@@ -66,17 +69,40 @@ def _giles_big(w):
 
 
 def _digamma_numpy(x):
-    x = np.asarray(x, dtype=np.float64)
-    res = np.zeros_like(x)
-    x = x.copy()
-    small = x < 6
-    while small.any():
-        res = res - np.where(small, 1.0 / np.where(small, x, 1.0), 0.0)
-        x = np.where(small, x + 1, x)
-        small = x < 6
-    inv = 1.0 / x
-    inv2 = inv * inv
-    return res + np.log(x) - 0.5 * inv - inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 / 252))
+    # the Cephes algorithm torch uses (reflection for x < 0, recurrence to x >= 10, a
+    # seven-term asymptotic series): float64-rounding accurate without SciPy
+    from .special_ops import digamma_kernel
+    return digamma_kernel(np, x)
+
+
+def _lgamma_scalar(v):
+    try:
+        return math.lgamma(v)
+    except (ValueError, OverflowError):  # poles (0, negative integers) and overflow: +inf
+        return math.inf
+
+
+_lgamma_numpy = np.vectorize(_lgamma_scalar, otypes=[np.float64])
+
+
+def _lgamma(xp, x):
+    """log|Gamma(x)| with torch's values at the poles (+inf at 0 and the negative integers)
+    and at -inf (+inf; SciPy's gammaln gives -inf there)."""
+    if xp is np and not _has_scipy():
+        return _lgamma_numpy(x)
+    out = _special(xp, "gammaln")(x)
+    return xp.where(xp.isneginf(x), xp.inf, out)
+
+
+def _digamma(xp, x):
+    if xp is np and not _has_scipy():
+        return _digamma_numpy(x)
+    return _special(xp, "digamma")(x)
+
+
+def _trigamma(x):
+    from .special_ops import Polygamma
+    return Polygamma.apply(x, 1)
 
 
 _SQRT_2_OVER_PI = 2.0 / math.sqrt(math.pi)
@@ -106,7 +132,7 @@ UNARY = {
     "cosh":       (lambda xp, x: xp.cosh(x),          lambda x, y, g: g * x.sinh(),                True),
     "tanh":       (lambda xp, x: xp.tanh(x),          lambda x, y, g: g * (1 - y * y),             True),
     "asinh":      (lambda xp, x: xp.arcsinh(x),       lambda x, y, g: g * (x * x + 1).rsqrt(),     True),
-    "acosh":      (lambda xp, x: xp.arccosh(x),       lambda x, y, g: g * (x * x - 1).rsqrt(),     True),
+    "acosh":      (lambda xp, x: xp.arccosh(x),       lambda x, y, g: g * _acosh_grad(x),          True),
     "atanh":      (lambda xp, x: xp.arctanh(x),       lambda x, y, g: g / (1 - x * x),             True),
     "sigmoid":    (lambda xp, x: _sigmoid(xp, x),     lambda x, y, g: g * y * (1 - y),             True),
     "logsigmoid": (lambda xp, x: _logsigmoid(xp, x),  lambda x, y, g: g * (1 - y.exp()),           True),
@@ -118,10 +144,8 @@ UNARY = {
                    lambda x, y, g: -g * _SQRT_2_OVER_PI * (-x * x).exp(),                          True),
     "erfinv":     (lambda xp, x: _special(xp, "erfinv")(x),
                    lambda x, y, g: g * (math.sqrt(math.pi) / 2) * (y * y).exp(),                   True),
-    "lgamma":     (lambda xp, x: _special(xp, "gammaln")(x) if xp is not np or _has_scipy()
-                   else _special(xp, "lgamma")(x),
-                   lambda x, y, g: g * x.digamma(),                                                True),
-    "digamma":    (lambda xp, x: _special(xp, "digamma")(x), None,                                 True),
+    "lgamma":     (lambda xp, x: _lgamma(xp, x),    lambda x, y, g: g * x.digamma(),             True),
+    "digamma":    (lambda xp, x: _digamma(xp, x),   lambda x, y, g: g * _trigamma(x),            True),
     "softplus_":  (lambda xp, x: xp.logaddexp(x, 0),  lambda x, y, g: g * x.sigmoid(),             True),
     # piecewise-constant ops: zero gradient (torch's convention)
     "floor":      (lambda xp, x: xp.floor(x),         lambda x, y, g: g * 0,                       False),
@@ -138,6 +162,14 @@ UNARY = {
     # modified Bessel function of the first kind, order 0; i0' = i1
     "i0":         (lambda xp, x: _bessel_i0(xp, x),   lambda x, y, g: g * I1.apply(x),             True),
 }
+
+
+def _acosh_grad(x):
+    # torch: 1 / sqrt(x^2 - 1) for real x; for complex x the product form, which keeps
+    # acosh's branch (1 / sqrt(z^2 - 1) has the wrong sign left of the imaginary axis)
+    if x._dtype.is_complex:
+        return (x - 1).rsqrt() * (x + 1).rsqrt()
+    return (x * x - 1).rsqrt()
 
 
 def _bessel_i0(xp, x):
@@ -215,6 +247,9 @@ def _relu_grad(g, y):
 
 
 def _sigmoid(xp, x):
+    if x.dtype.kind == "c":
+        with np.errstate(all="ignore"):
+            return 1 / (1 + xp.exp(-x))
     # NOTE: split by sign so exp never overflows (stable for large |x|)
     out = xp.empty_like(x)
     pos = x >= 0
@@ -228,15 +263,32 @@ def _logsigmoid(xp, x):
     return xp.minimum(x, 0) - xp.log1p(xp.exp(-xp.abs(x)))
 
 
+# Ops whose complex derivative is not holomorphic (handled by their own formula) and ops
+# whose complex input gives a real result (abs: |z|).
+_NON_HOLOMORPHIC = frozenset({"abs"})
+_REAL_OUT = frozenset({"abs"})
+
+
 class _Unary(Function):
-    """Base of the table-generated unary ops (one Function class per UNARY entry)."""
+    """Base of the table-generated unary ops (one Function class per UNARY entry).
+
+    Complex inputs follow torch's convention: the gradient of a real loss w.r.t. ``z`` is
+    ``dL/dz*``, so for a holomorphic ``f`` it is ``g * conj(f'(z))``. The table's formulas
+    are written with ``x``, ``y`` and real constants, hence ``conj(f'(z))`` is the same
+    formula evaluated at ``conj(x)``, ``conj(y)``; ``abs`` has its own formula.
+    """
     _fwd = _bwd = None
     _float_only = False
+    _holomorphic = True
+    _real_out = False
 
     @staticmethod
     def forward(ctx, x):
         cls = ctx._forward_cls
-        y = wrap(cls._fwd(get_xp(x._data), x._data), x._dtype)
+        dt = x._dtype
+        if cls._real_out and dt.is_complex:
+            dt = dt.to_real()
+        y = wrap(cls._fwd(get_xp(x._data), x._data), dt)
         if cls._bwd is not None and True in ctx.needs_input_grad:
             ctx.save_for_backward(x, y)
         return y
@@ -244,10 +296,13 @@ class _Unary(Function):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
-        bwd = ctx._forward_cls._bwd
+        cls = ctx._forward_cls
+        bwd = cls._bwd
         if bwd is None:
-            raise RuntimeError(f"the derivative for '{ctx._forward_cls.__name__.lower()}' is not "
+            raise RuntimeError(f"the derivative for '{cls.__name__.lower()}' is not "
                                "implemented.")
+        if x._dtype.is_complex and cls._holomorphic:
+            x, y = conj_of(x), conj_of(y)
         return bwd(x, y, g)
 
 
@@ -257,7 +312,8 @@ def _camel(name):
 
 UNARY_FNS = {name: type(_camel(name), (_Unary,),
                         {"_fwd": staticmethod(f), "_bwd": staticmethod(b) if b else None,
-                         "_float_only": fo, "__module__": __name__})
+                         "_float_only": fo, "_holomorphic": name not in _NON_HOLOMORPHIC,
+                         "_real_out": name in _REAL_OUT, "__module__": __name__})
              for name, (f, b, fo) in UNARY.items()}
 
 
@@ -333,7 +389,8 @@ class Mul(Function):
     def backward(ctx, g):
         a, b = _operands(ctx)
         na, nb = ctx.needs_input_grad
-        return (g * b if na else None), (g * a if nb else None)
+        # complex: d(ab)/da = b, so the gradient is g * conj(b) (torch's convention)
+        return (g * conj_of(b) if na else None), (g * conj_of(a) if nb else None)
 
 
 class Div(Function):
@@ -348,6 +405,7 @@ class Div(Function):
     def backward(ctx, g):
         a, b = _operands(ctx)
         na, nb = ctx.needs_input_grad
+        a, b = conj_of(a), conj_of(b)  # complex: g * conj(f'), f' holomorphic
         return (g / b if na else None,
                 -g * a / (b * b) if nb else None)
 
@@ -370,6 +428,8 @@ class Pow(Function):
     def backward(ctx, g):
         a, b, out = _operands(ctx)
         na, nb = ctx.needs_input_grad
+        if out._dtype.is_complex:  # g * conj(f'): the formulas at the conjugated values
+            a, b, out = conj_of(a), conj_of(b), conj_of(out)
         ga = gb = None
         if na:
             if not isinstance(b, Tensor):
@@ -380,14 +440,27 @@ class Pow(Function):
                 ga = ga.masked_fill(b == 0, 0.0)
         if nb:
             base = a
-            lg = base.log() if isinstance(base, Tensor) else math.log(base) if base > 0 else (
-                math.nan if base < 0 else -math.inf)
+            if isinstance(base, Tensor):
+                lg = base.log()
+            elif isinstance(base, complex):
+                lg = cmath.log(base) if base != 0 else complex(-math.inf, 0.0)
+            else:
+                lg = math.log(base) if base > 0 else (math.nan if base < 0 else -math.inf)
             gb = g * out * lg
             if isinstance(base, Tensor):
-                gb = gb.masked_fill((base == 0) & (b >= 0), 0.0)
+                gb = gb.masked_fill((base == 0) & _nonneg(b), 0.0)
             elif base == 0:
-                gb = gb.masked_fill(b >= 0, 0.0)
+                gb = gb.masked_fill(_nonneg(b), 0.0)
         return ga, gb
+
+
+def _nonneg(e):
+    """``e >= 0`` for a real exponent; ``real(e) >= 0 and imag(e) == 0`` for a complex one."""
+    if isinstance(e, Tensor) and e._dtype.is_complex:
+        return (e.real >= 0) & (e.imag == 0)
+    if isinstance(e, complex):
+        return e.real >= 0 and e.imag == 0
+    return e >= 0
 
 
 class Maximum(Function):
@@ -462,6 +535,156 @@ class Fmod(Function):
         a, b = _operands(ctx)
         na, nb = ctx.needs_input_grad
         return (g if na else None), (-g * (a / b).trunc() if nb else None)
+
+
+# --------------------------------------------------------------------------- complex
+# torch's convention: for a real loss L the gradient of a complex z is dL/dz* (= dL/dRe z +
+# 1j dL/dIm z), so backward formulas conjugate the derivative: g * conj(f'(z)).
+
+
+def conj_of(v):
+    """The complex conjugate of a saved operand (Tensor or Python scalar), for backward formulas.
+
+    Free for real operands: a real tensor or a real scalar is returned as is.
+    """
+    tv = type(v)
+    if tv is float or tv is int:  # the common cases first: this runs in every Mul backward
+        return v
+    if tv is Tensor or isinstance(v, Tensor):
+        return Conj.apply(v) if v._dtype.is_complex else v
+    if isinstance(v, complex):
+        return v.conjugate()
+    return v
+
+
+class Conj(Function):
+    """The complex conjugate (computed; ember has no lazy conjugation bit)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return wrap(get_xp(x._data).conj(x._data), x._dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return conj_of(g)
+
+
+class ConjPhysical(Conj):
+    """``conj_physical``: the same computation, named ``ConjPhysicalBackward0`` as torch."""
+
+
+class ComplexPart(Function):
+    """``z.real`` / ``z.imag``: a real view of a complex tensor's memory.
+
+    The gradient is ``g + 0j`` for the real part and ``0 + 1j * g`` for the imaginary part
+    (torch builds these views as ``select(view_as_real(z), -1, k)``, hence the node's name).
+    """
+
+    @staticmethod
+    def forward(ctx, x, is_real):
+        ctx.is_real = is_real
+        data = x._data
+        t = x._view_of(data.real if is_real else data.imag)
+        t._dtype = x._dtype.to_real()
+        return t
+
+    @staticmethod
+    def backward(ctx, g):
+        if ctx.is_real:
+            return Complex.apply(g, g.new_zeros(()))
+        return Complex.apply(g.new_zeros(()), g)
+
+
+ComplexPart._backward_cls.__name__ = ComplexPart._backward_cls.__qualname__ = "SelectBackward0"
+
+
+class Complex(Function):
+    """``complex(real, imag)``: ``real + 1j * imag`` (broadcast); the gradients are the real and
+    imaginary parts of ``g``."""
+
+    @staticmethod
+    def forward(ctx, re, im):
+        xp = get_xp(re._data)
+        rd, idata = xp.broadcast_arrays(re._data, im._data)
+        dt = re._dtype.to_complex()
+        out = xp.empty(rd.shape, dtype=dt.np)
+        out.real = rd  # (not re + 1j * im: 1j * inf would give nan + inf j)
+        out.imag = idata
+        return wrap(out, dt)
+
+    @staticmethod
+    def backward(ctx, g):
+        nr, ni = ctx.needs_input_grad
+        return (ComplexPart.apply(g, True) if nr else None,
+                ComplexPart.apply(g, False) if ni else None)
+
+
+class Polar(Function):
+    """``polar(abs, angle) = abs * (cos(angle) + 1j * sin(angle))``."""
+
+    @staticmethod
+    def forward(ctx, r, theta):
+        xp = get_xp(r._data)
+        rd, td = xp.broadcast_arrays(r._data, theta._data)
+        dt = r._dtype.to_complex()
+        out = xp.empty(rd.shape, dtype=dt.np)
+        out.real = rd * xp.cos(td)
+        out.imag = rd * xp.sin(td)
+        res = wrap(out, dt)
+        ctx.save_for_backward(res)
+        return res
+
+    @staticmethod
+    def backward(ctx, g):
+        out, = ctx.saved_tensors
+        nr, nt = ctx.needs_input_grad
+        # dz/dr = e^{i theta}, dz/dtheta = i z; a real input takes Re(g * conj(dz/dx)).
+        # torch writes e^{i theta} as sgn(z) (so a negative abs flips it, and abs == 0 gives 0)
+        gr = (g * conj_of(Sgn.apply(out))).real if nr else None
+        gt = (g * conj_of(out) * -1j).real if nt else None
+        return gr, gt
+
+
+class Angle(Function):
+    """The argument of each element (``atan2(imag, real)``; 0 or pi for real inputs)."""
+
+    @staticmethod
+    def forward(ctx, x, dtype_):
+        ctx.save_for_backward(x)
+        return wrap(get_xp(x._data).angle(x._data), dtype_)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        if not x._dtype.is_complex:  # piecewise constant
+            return g * 0
+        # d angle: (-Im z, Re z) / |z|^2, i.e. g * 1j * z / |z|^2; 0 at z = 0 (torch)
+        a2 = x.abs().pow(2)
+        zero = a2 == 0
+        return (g * 1j * x / a2.masked_fill(zero, 1.0)).masked_fill(zero, 0)
+
+
+class Sgn(Function):
+    """``z / |z|`` for complex ``z`` (0 at 0)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        xp = get_xp(x._data)
+        d = x._data
+        a = xp.abs(d)
+        with np.errstate(all="ignore"):
+            out = xp.where(a == 0, 0, d / xp.where(a == 0, 1, a))
+        res = wrap(out, x._dtype)
+        ctx.save_for_backward(x, res)
+        return res
+
+    @staticmethod
+    def backward(ctx, g):
+        x, s = ctx.saved_tensors
+        # torch: (g - s^2 * conj(g)) / (2 |z|), 0 where z == 0
+        a = x.abs()
+        zero = a == 0
+        return ((g - s * s * conj_of(g)) / (2 * a.masked_fill(zero, 1.0))).masked_fill(zero, 0)
 
 
 def binary(cls, a, b):

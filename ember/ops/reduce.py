@@ -81,6 +81,9 @@ class Prod(Function):
         shape, dims, keepdim = ctx.meta
         g = _expand_back(g, shape, dims, keepdim)
         out = _expand_back(out, shape, dims, keepdim)
+        if x._dtype.is_complex:  # g * conj(d out / d x), torch's convention
+            from .elementwise import conj_of
+            x, out = conj_of(x), conj_of(out)
         if not bool((x == 0).any()):
             return g * out / x
         # with zeros: the product of all the other elements, computed directly
@@ -186,6 +189,9 @@ class Cumprod(Function):
     def backward(ctx, g):
         x, out = ctx.saved_tensors
         d = ctx.dim
+        if x._dtype.is_complex:  # g * conj(d out / d x), torch's convention
+            from .elementwise import conj_of
+            x, out = conj_of(x), conj_of(out)
         if not bool((x == 0).any()):
             return (g * out).flip(d).cumsum(d).flip(d) / x
         # general case (zeros present): grad_i = sum_{k>=i} g_k * prod_{j<=k, j!=i} x_j
@@ -218,7 +224,8 @@ class LogSumExp(Function):
         if data.size == 0:
             out = xp.log(xp.sum(xp.exp(data), axis=dims, keepdims=keepdim))
         else:
-            m = xp.max(data, axis=dims, keepdims=True)
+            # complex: shift by the largest real part (|exp| depends on it alone)
+            m = xp.max(data.real if data.dtype.kind == "c" else data, axis=dims, keepdims=True)
             m = xp.where(xp.isfinite(m), m, 0)
             out = xp.log(xp.sum(xp.exp(data - m), axis=dims, keepdims=True)) + m
             if not keepdim:
@@ -232,6 +239,9 @@ class LogSumExp(Function):
     def backward(ctx, g):
         x, out = ctx.saved_tensors
         shape, dims, keepdim = ctx.meta
+        if x._dtype.is_complex:
+            from .elementwise import conj_of
+            x, out = conj_of(x), conj_of(out)
         return _expand_back(g, shape, dims, keepdim) * (x - _expand_back(out, shape, dims,
                                                                           keepdim)).exp()
 

@@ -581,12 +581,13 @@ class _XLogBase(Function):
         y = yt if yt is not None else ctx.scalars[1]
         nx, ny = ctx.needs_input_grad[:2]
         gx = gy = None
-        if nx:
-            yy = y if isinstance(y, Tensor) else xt.new_full((), y)
-            lg = yy.log1p() if shift else yy.log()
-            gx = (g * lg).masked_fill((xt == 0) & (yy <= -shift), 0.0)
-        if ny:
-            gy = g * x / (yt + shift) if shift else g * x / yt
+        with np.errstate(all="ignore"):  # log(y <= 0) is masked; 0 / 0 is torch's NaN
+            if nx:
+                yy = y if isinstance(y, Tensor) else xt.new_full((), y)
+                lg = yy.log1p() if shift else yy.log()
+                gx = (g * lg).masked_fill((xt == 0) & (yy <= -shift), 0.0)
+            if ny:
+                gy = g * x / (yt + shift) if shift else g * x / yt
         return gx, gy, None
 
 
@@ -626,7 +627,8 @@ class Logit(Function):
     @staticmethod
     def backward(ctx, g):
         x, = ctx.saved_tensors
-        gx = g / (x * (1 - x))
+        with np.errstate(divide="ignore", invalid="ignore"):  # inf at 0 and 1, as torch
+            gx = g / (x * (1 - x))
         if ctx.eps is not None:
             gx = gx.masked_fill((x < ctx.eps) | (x > 1 - ctx.eps), 0.0)
         return gx, None

@@ -222,6 +222,7 @@ class DataLoader:
     def _get_iterator(self):
         if self.num_workers == 0:
             return _SingleProcessDataLoaderIter(self)
+        self.check_worker_number_rationality()  # torch checks again on every epoch
         try:
             return _MultiProcessingDataLoaderIter(self)
         except _MultiprocessingUnavailable as e:
