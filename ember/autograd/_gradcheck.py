@@ -26,7 +26,17 @@ def _as_tuple(x):
     return (x,) if isinstance(x, Tensor) else tuple(x)
 
 
+def _real_flat(a):
+    """A real float64 vector: complex values as (real, imag) pairs (view_as_real order)."""
+    a = np.asarray(a)
+    if np.iscomplexobj(a):
+        return np.stack([a.real, a.imag], -1).astype(np.float64).reshape(-1)
+    return a.astype(np.float64).reshape(-1)
+
+
 def _numerical_jacobian(fn, inputs, eps):
+    """Central differences; complex inputs are moved along 1 and 1j, complex outputs are
+    compared as (real, imag) pairs."""
     from ..functions import from_numpy
     outs0 = _as_tuple(fn(*inputs))
     jac = []
@@ -35,40 +45,48 @@ def _numerical_jacobian(fn, inputs, eps):
             jac.append(None)
             continue
         base = x.detach().numpy().copy()
+        # a complex input is perturbed along its real and its imaginary axis
+        dirs = (1.0, 1j) if np.iscomplexobj(base) else (1.0,)
         cols = []
         for k in range(base.size):
-            vals = []
-            for sign in (1, -1):
-                pert = base.copy().reshape(-1)
-                pert[k] += sign * eps
-                moved = list(inputs)
-                moved[i] = from_numpy(pert.reshape(base.shape)).requires_grad_(True)
-                # (grad mode stays on: gradgradcheck's function differentiates inside)
-                vals.append([np.asarray(o.detach().numpy(), dtype=np.float64).reshape(-1)
-                             for o in _as_tuple(fn(*moved))])
-            cols.append(np.concatenate([(a - b) / (2 * eps) for a, b in zip(*vals)]))
-        jac.append(np.stack(cols, 0) if cols else np.zeros((0, sum(o.numel() for o in outs0))))
+            for d in dirs:
+                vals = []
+                for sign in (1, -1):
+                    pert = base.copy().reshape(-1)
+                    pert[k] += sign * eps * d
+                    moved = list(inputs)
+                    moved[i] = from_numpy(pert.reshape(base.shape)).requires_grad_(True)
+                    # (grad mode stays on: gradgradcheck's function differentiates inside)
+                    vals.append([_real_flat(o.detach().numpy())
+                                 for o in _as_tuple(fn(*moved))])
+                cols.append(np.concatenate([(a - b) / (2 * eps) for a, b in zip(*vals)]))
+        n_out = sum(_real_flat(o.detach().numpy()).size for o in outs0)
+        jac.append(np.stack(cols, 0) if cols else np.zeros((0, n_out)))
     return jac
 
 
 def _analytical_jacobian(fn, inputs):
+    """Backward passes with one-hot cotangents (1 and 1j for complex outputs): torch's
+    convention makes each complex input's gradient dL/dRe z + 1j dL/dIm z."""
     from . import grad
     from ..functions import zeros_like
     outs = _as_tuple(fn(*inputs))
     diff = [x for x in inputs if getattr(x, "requires_grad", False)]
     rows = {id(x): [] for x in diff}
     for o in outs:
-        flat_n = o.numel()
-        for k in range(flat_n):
-            cot = zeros_like(o)
-            cot.view(-1)[k] = 1.0
-            if not o.requires_grad:
-                gs = [None] * len(diff)
-            else:
-                gs = grad(o, diff, cot, retain_graph=True, allow_unused=True)
-            for x, g in zip(diff, gs):
-                rows[id(x)].append(np.zeros(x.numel()) if g is None else
-                                   g.detach().numpy().reshape(-1).astype(np.float64))
+        # torch's convention: the cotangent 1 (1j) at k gives the gradient of Re (Im) o[k];
+        # each complex input's gradient dL/dRe z + 1j dL/dIm z is split into (re, im) pairs
+        cots = (1.0, 1j) if o.dtype.is_complex else (1.0,)
+        for k in range(o.numel()):
+            for c in cots:
+                cot = zeros_like(o)
+                cot.view(-1)[k] = c
+                gs = (grad(o, diff, cot, retain_graph=True, allow_unused=True)
+                      if o.requires_grad else [None] * len(diff))
+                for x, g in zip(diff, gs):
+                    n = x.numel() * (2 if x.dtype.is_complex else 1)
+                    rows[id(x)].append(np.zeros(n) if g is None else
+                                       _real_flat(g.detach().numpy()))
     result = []
     for x in inputs:
         if not getattr(x, "requires_grad", False):

@@ -209,8 +209,8 @@ def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, 
                     shape, dt = meta
                     if g._data.shape != shape:
                         g = sum_to(g, shape)
-                    if g._dtype is not dt and not dt.is_complex:
-                        g = g.to(dt)
+                    if g._dtype is not dt:
+                        g = _cast_grad(node, g, dt)
                     buf = buffers.get(nxt)
                     if buf is None:
                         om = nxt._out_meta
@@ -240,6 +240,22 @@ def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, 
                     "graph. Set allow_unused=True if this is the desired behavior.")
         return tuple(results)
     return None
+
+
+def _cast_grad(node, g, dt):
+    """A gradient in its input's dtype. A complex gradient for a real input is its real part
+    for built-in ops (torch's convention); a user Function returning one is an error."""
+    if g._dtype.is_complex and not dt.is_complex:
+        if not node._builtin:
+            raise RuntimeError("Expected isFloatingType(grad.scalar_type()) || (input_is_complex "
+                               "== grad_is_complex) to be true, but got false.  (Could this "
+                               f"error message be improved?  If so, please report an "
+                               f"enhancement request to PyTorch.) [in {node.name()}]")
+        from ..functions import real
+        g = real(g)
+        if g._dtype is dt:
+            return g
+    return g.to(dt)
 
 
 def _release(node, retain_graph):

@@ -102,11 +102,18 @@ def _sgd_update(p, grad, buf, *, lr, momentum, dampening, weight_decay, nesterov
         else:
             b = buf._data
             b *= momentum
-            b += (1 - dampening) * grad
-        grad = grad + momentum * buf._data if nesterov else buf._data
+            if not _axpy(1 - dampening, grad, b):
+                b += (1 - dampening) * grad
+        if nesterov:  # grad + momentum * buf, through the scratch array
+            tmp = _scratch_like(grad)
+            get_xp(grad).multiply(buf._data, momentum, out=tmp)
+            tmp += grad
+            grad = tmp
+        else:
+            grad = buf._data
     if not _axpy(-lr, grad, param):
         step = _scratch_like(grad)
-        get_xp(grad).multiply(grad, lr, out=step)
+        get_xp(grad).multiply(grad, lr, out=step)  # (grad may be the scratch itself: fine)
         param -= step
     p._bump()
     return buf
