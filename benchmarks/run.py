@@ -82,27 +82,33 @@ def _start_worker(lib, name, threads, cpu=None):
     return proc
 
 
-def bench(name, libs, threads=None):
-    """Median step time of workload ``name`` for each library in ``libs``, interleaved."""
+def bench(name, libs, threads=None, rounds=3):
+    """Median step time of workload ``name`` for each library in ``libs``, interleaved.
+
+    ``rounds`` fresh sets of workers, each library on a different CPU in each round (the
+    machine's CPUs are not equally quiet), all steps pooled into one median per library.
+    """
     _, repeat, _ = WORKLOADS[name]
     # Single-threaded, each worker gets a CPU of its own (when there are enough), so that
     # whether the two processes happened to share a core -- and evict each other's caches --
     # does not decide the result.
     cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
     pinned = threads == 1 and len(cpus) >= len(libs)
-    workers = {lib: _start_worker(lib, name, threads, cpus[i] if pinned else None)
-               for i, lib in enumerate(libs)}
     times = {lib: [] for lib in libs}
-    try:
-        for _ in range(repeat):  # interleave so load drifts hit both equally
-            for lib, w in workers.items():
-                w.stdin.write("s\n")
-                w.stdin.flush()
-                times[lib].append(float(w.stdout.readline()))
-    finally:
-        for w in workers.values():
-            w.stdin.close()
-            w.wait()
+    for r in range(rounds):
+        workers = {lib: _start_worker(lib, name, threads,
+                                      cpus[(i + r) % len(cpus)] if pinned else None)
+                   for i, lib in enumerate(libs)}
+        try:
+            for _ in range(repeat):  # interleave so load drifts hit both equally
+                for lib, w in workers.items():
+                    w.stdin.write("s\n")
+                    w.stdin.flush()
+                    times[lib].append(float(w.stdout.readline()))
+        finally:
+            for w in workers.values():
+                w.stdin.close()
+                w.wait()
     return {lib: statistics.median(v) for lib, v in times.items()}
 
 

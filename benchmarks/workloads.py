@@ -4,7 +4,7 @@ and returns the step to time. Written once against the shared torch API.
 from .run import workload
 
 
-@workload("tiny_ops", repeat=30)
+@workload("tiny_ops", repeat=100)
 def tiny_ops(m):
     """200 tiny autograd ops (100 x ``y * 1.0001 + 0.0001``) plus backward."""
     x = m.ones(10, requires_grad=True)
@@ -17,7 +17,7 @@ def tiny_ops(m):
     return step
 
 
-@workload("mlp_step", repeat=30)
+@workload("mlp_step", repeat=100)
 def mlp_step(m):
     """Seed-004 MLP training step: 784-512-512-10, batch 64, ReLU, CrossEntropy, SGD."""
     nn = m.nn

@@ -13,7 +13,7 @@ import sys
 
 import numpy as np
 
-from .function import AccumulateGrad
+from .function import AccumulateGrad, PROFILER
 
 # references to an unshared gradient inside _accumulate: the engine's `grads` list, the
 # parameter `g`, and getrefcount's own argument
@@ -21,7 +21,6 @@ _STEAL_REFS = 3
 from .._device import MULTI_GPU, device_guard
 from .anomaly_mode import STATE as ANOMALY, check_nan, warn_forward_trace
 from .grad_mode import STATE
-from .profiler import PROFILER
 
 __all__ = ["run_backward", "sum_to"]
 

@@ -12,12 +12,14 @@ import functools
 from .._device import MULTI_GPU, device_guard
 from .anomaly_mode import STATE as ANOMALY, record_trace
 from .grad_mode import STATE
-from .profiler import PROFILER
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable", "Node", "BackwardCFunction"]
 
 # ember.amp installs its argument-casting hook here while an autocast region is enabled
 AUTOCAST = [None]
+# The active profiler's recorder (ember.autograd.profiler), checked the same way; kept here so
+# that importing ember does not import the profiler.
+PROFILER = [None]
 
 _FREED_MSG = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "

@@ -40,7 +40,7 @@ __all__ = ["profile", "record_function", "EventList", "FunctionEvent", "Function
            "DeviceType", "format_time", "format_memory"]
 
 # The active recorder, checked by Function.apply and the engine: `if PROFILER[0]:`.
-PROFILER = [None]
+from .function import PROFILER  # noqa: E402
 
 _EMBER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
