@@ -13,7 +13,7 @@ Example::
 
 import importlib
 
-_SUBMODULES = ("datasets", "transforms", "models", "utils", "io")
+_SUBMODULES = ("datasets", "transforms", "models", "utils", "io", "ops")
 
 __all__ = list(_SUBMODULES)
 
