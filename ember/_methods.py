@@ -1179,7 +1179,17 @@ def _addcdiv_legacy(self, *args, value=1):
     return F.addcdiv(self, t1, t2, value=value)
 
 
-def _view(self, *shape):
+def _vararg_or_keyword(args, kwargs, name, fn):
+    """``x.fn(*args)``, or torch's keyword form ``x.fn(name=...)`` (e.g. ``x.flip(dims=[1])``)."""
+    if not kwargs:
+        return args
+    if args or set(kwargs) != {name}:
+        bad = next((k for k in kwargs if k != name), name)
+        raise TypeError(f"{fn}() got an unexpected keyword argument '{bad}'")
+    return (kwargs[name],)
+
+
+def _view(self, *shape, **kwargs):
     """A view with a new shape (or dtype), sharing this tensor's memory (see :func:`ember.view`).
 
     Args:
@@ -1191,6 +1201,7 @@ def _view(self, *shape):
         tensor([[0, 1, 2],
                 [3, 4, 5]])
     """
+    shape = _vararg_or_keyword(shape, kwargs, "size", "view")
     return F.view(self, *shape)
 
 
@@ -1329,7 +1340,7 @@ def _log_softmax_method(self, dim, dtype=None):
     return F.log_softmax(self, dim, dtype)
 
 
-def _repeat_method(self, *sizes):
+def _repeat_method(self, *sizes, **kwargs):
     """Tile this tensor ``sizes[i]`` times along each dimension (see :func:`ember.repeat`).
 
     Args:
@@ -1340,10 +1351,11 @@ def _repeat_method(self, *sizes):
         >>> ember.tensor([1, 2]).repeat(2)
         tensor([1, 2, 1, 2])
     """
+    sizes = _vararg_or_keyword(sizes, kwargs, "repeats", "repeat")
     return F.repeat(self, *sizes)
 
 
-def _permute_method(self, *dims):
+def _permute_method(self, *dims, **kwargs):
     """A view with the dimensions reordered (see :func:`ember.permute`).
 
     Args:
@@ -1354,10 +1366,11 @@ def _permute_method(self, *dims):
         >>> ember.zeros(2, 3, 4).permute(2, 0, 1).shape
         torch.Size([4, 2, 3])
     """
+    dims = _vararg_or_keyword(dims, kwargs, "dims", "permute")
     return F.permute(self, *dims)
 
 
-def _expand_method(self, *sizes):
+def _expand_method(self, *sizes, **kwargs):
     """A view with size-1 dimensions broadcast to larger sizes, without copying (see :func:`ember.expand`).
 
     Args:
@@ -1369,10 +1382,11 @@ def _expand_method(self, *sizes):
         tensor([[1, 1],
                 [2, 2]])
     """
+    sizes = _vararg_or_keyword(sizes, kwargs, "size", "expand")
     return F.expand(self, *sizes)
 
 
-def _reshape_method(self, *shape):
+def _reshape_method(self, *shape, **kwargs):
     """The same data with a new shape: a view when possible, else a copy (see :func:`ember.reshape`).
 
     Args:
@@ -1383,6 +1397,7 @@ def _reshape_method(self, *shape):
         >>> ember.arange(6).reshape(3, 2).shape
         torch.Size([3, 2])
     """
+    shape = _vararg_or_keyword(shape, kwargs, "shape", "reshape")
     return F.reshape(self, *shape)
 
 
@@ -1403,7 +1418,7 @@ def _norm_method(self, p="fro", dim=None, keepdim=False, dtype=None):
     return F.norm(self, p, dim, keepdim, dtype)
 
 
-def _flip_method(self, *dims):
+def _flip_method(self, *dims, **kwargs):
     """Reverse the order of the elements along ``dims`` (see :func:`ember.flip`).
 
     Args:
@@ -1414,6 +1429,7 @@ def _flip_method(self, *dims):
         >>> ember.tensor([1, 2, 3]).flip(0)
         tensor([3, 2, 1])
     """
+    dims = _vararg_or_keyword(dims, kwargs, "dims", "flip")
     if len(dims) == 1 and isinstance(dims[0], (list, tuple)):
         dims = dims[0]
     return F.flip(self, dims)
@@ -1534,6 +1550,25 @@ _SIMPLE = [
 
 for _name in _SIMPLE:
     setattr(Tensor, _name, getattr(F, _name))
+
+
+def _split_method(self, split_size, dim=0):
+    """Split into chunks along ``dim`` (views; see :func:`ember.split`). torch names the
+    method's argument ``split_size`` (the function's is ``split_size_or_sections``).
+
+    Args:
+        split_size (int or list of int): the chunk size, or the size of each chunk.
+        dim (int): the dimension to split. Default: 0.
+
+    Example::
+
+        >>> [t.tolist() for t in ember.arange(5).split(2)]
+        [[0, 1], [2, 3], [4]]
+    """
+    return F.split(self, split_size, dim)
+
+
+Tensor.split = _split_method
 
 # in-place forms: x.add_(y) is x <- add(x, y)
 _INPLACE = [
