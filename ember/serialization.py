@@ -1329,8 +1329,9 @@ def _full_unpickler_class(pickle_module):
             if module == "torch" or module.startswith("torch."):
                 # torch.nn.modules.linear.Linear -> ember.nn.modules.linear.Linear, ...
                 import importlib
-                for cand in ("ember" + module[len("torch"):],
-                             "ember." + module.split(".")[1] if "." in module else "ember"):
+                own = [m for (m, n), t in _TORCH_MODULE_OF.items() if (t, n) == (module, name)]
+                for cand in own + ["ember" + module[len("torch"):],
+                                   "ember." + module.split(".")[1] if "." in module else "ember"]:
                     try:
                         obj = importlib.import_module(cand)
                         for part in name.split("."):
@@ -1533,6 +1534,11 @@ class _TorchGlobal:
         raise pickle.PicklingError(f"{self.module}.{self.name} can only be pickled by ember.save")
 
 
+# ember classes that live in another torch module than ember's (pickled by their torch name)
+_TORCH_MODULE_OF = {
+    ("ember.nn.modules.attention", "MultiheadAttention"): "torch.nn.modules.activation",
+    ("ember.nn.modules.attention", "NonDynamicallyQuantizableLinear"): "torch.nn.modules.linear",
+}
 _REBUILD_V2 = _TorchGlobal("torch._utils", "_rebuild_tensor_v2")
 _REBUILD_PARAM = _TorchGlobal("torch._utils", "_rebuild_parameter")
 _REBUILD_PARAM_STATE = _TorchGlobal("torch._utils", "_rebuild_parameter_with_state")
@@ -1697,6 +1703,17 @@ def _make_pickler_class(pickle_module):
             if type(obj) is _StorageRef:
                 return obj.pid(self._legacy)
             return None
+
+        def save_global(self, obj, name=None):
+            # an ember class (a whole pickled model's nn.Conv2d, an optimizer) is written by
+            # its torch name, so real torch can load the file; ember's loader maps it back
+            mod = getattr(obj, "__module__", None) or ""
+            qual = getattr(obj, "__qualname__", "")
+            if (name is None and isinstance(obj, type) and "<" not in qual
+                    and (mod == "ember" or mod.startswith("ember."))):
+                self.save(_TorchGlobal(_TORCH_MODULE_OF.get((mod, qual), "torch" + mod[5:]), qual))
+                return
+            super().save_global(obj, name)
 
         def reducer_override(self, obj):
             t = type(obj)

@@ -286,7 +286,10 @@ class FunctionCtx(Node):
         self._non_diff = set(map(id, tensors))
 
     def mark_dirty(self, *tensors):
-        """Declare inputs that ``forward`` modified in place (accepted for torch compatibility).
+        """Declare inputs that ``forward`` modified in place.
+
+        A dirty non-leaf input that ``forward`` returns is returned itself (the same object), its
+        history now going through this node, as in torch.
 
         Args:
             *tensors (Tensor): the inputs modified in place.
@@ -446,6 +449,48 @@ class Function:
 
     vjp = backward
 
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        """Optional: save what ``backward`` needs, for a ``forward`` written without ``ctx``.
+
+        When a Function overrides ``setup_context``, ``apply`` calls ``forward(*args)`` (no
+        ``ctx``) and then ``setup_context(ctx, inputs, output)``, as in torch.
+
+        Args:
+            ctx (FunctionCtx): the node's context.
+            inputs (tuple): the arguments of ``forward``, defaults filled in.
+            output: what ``forward`` returned.
+
+        Example::
+
+            >>> class Twice(ember.autograd.Function):
+            ...     @staticmethod
+            ...     def forward(x, k=2.0):
+            ...         return x * k
+            ...     @staticmethod
+            ...     def setup_context(ctx, inputs, output):
+            ...         ctx.k = inputs[1]
+            ...     @staticmethod
+            ...     def backward(ctx, g):
+            ...         return g * ctx.k, None
+            >>> x = ember.ones(2, requires_grad=True)
+            >>> Twice.apply(x).sum().backward(); x.grad
+            tensor([2., 2.])
+        """
+        raise NotImplementedError("setup_context is not implemented.")
+
+    @classmethod
+    def _forward(cls, ctx, args, kwargs):
+        """``forward`` with ``ctx`` or, for a Function with ``setup_context``, without it."""
+        if cls.setup_context is Function.setup_context:
+            return cls.forward(ctx, *args, **kwargs)
+        out = cls.forward(*args, **kwargs)
+        import inspect
+        bound = inspect.signature(cls.forward).bind(*args, **kwargs)
+        bound.apply_defaults()
+        cls.setup_context(ctx, tuple(bound.arguments.values()), out)
+        return out
+
     @classmethod
     def apply(cls, *args, **kwargs):
         """Run the op: call ``forward`` now and, when an input requires grad, record the graph node.
@@ -497,16 +542,25 @@ class Function:
         if record:
             STATE.enabled = False
             try:
-                out = cls.forward(ctx, *args, **kwargs)
+                out = cls._forward(ctx, args, kwargs)
             finally:
                 STATE.enabled = True
             return _attach(ctx, args, needs, out)
         prev = STATE.enabled
         STATE.enabled = False
         try:
-            return cls.forward(ctx, *args, **kwargs)
+            return cls._forward(ctx, args, kwargs)
         finally:
             STATE.enabled = prev
+
+
+def _rebase_dirty(ctx, a):
+    """True when ``a``, an input marked dirty and returned by forward, becomes the output
+    itself (its history now goes through ``ctx``, as in torch); views and leaves keep the
+    old behaviour (a new alias is returned)."""
+    dirty = ctx.__dict__.get("_dirty")
+    return (dirty is not None and any(a is d for d in dirty) and a._base is None
+            and a.grad_fn is not None)
 
 
 def _attach(ctx, args, needs, out):
@@ -535,7 +589,7 @@ def _attach(ctx, args, needs, out):
     if type(out) is Tensor and ctx._non_diff is None:
         # the common case: one differentiable output
         for a in args:
-            if out is a:
+            if out is a and not _rebase_dirty(ctx, a):
                 out = Tensor._wrap(out._data, out._dtype)
                 break
         ctx._out_meta = ((out._data.shape, out._dtype, type(out._data)),)
@@ -550,7 +604,7 @@ def _attach(ctx, args, needs, out):
     fixed = []
     for i, o in enumerate(outs):
         if isinstance(o, Tensor):
-            if any(o is a for a in args):
+            if any(o is a for a in args) and not _rebase_dirty(ctx, o):
                 # forward returned an input unchanged: the output is a new alias of it
                 o = Tensor._wrap(o._data, o._dtype)
             if (non_diff is None or id(o) not in non_diff) and o._dtype._cat >= 2:

@@ -17,6 +17,7 @@ from . import functional  # noqa: F401
 from . import init  # noqa: F401
 from . import utils  # noqa: F401
 from . import parameter  # noqa: F401
+from . import grad  # noqa: F401
 
 globals().update({_n: getattr(modules, _n) for _n in _optional_names})
 del _optional_names
