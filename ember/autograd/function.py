@@ -380,10 +380,12 @@ class Function:
         tensor([1.0000, 2.7183])
     """
     _backward_cls = None
+    _ctx_free = False   # forward written without ctx, with a separate setup_context
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls._backward_cls = _make_node_class(cls)
+        cls._ctx_free = cls.setup_context is not Function.setup_context
 
     def __init__(self, *args, **kwargs):
         pass
@@ -481,9 +483,7 @@ class Function:
 
     @classmethod
     def _forward(cls, ctx, args, kwargs):
-        """``forward`` with ``ctx`` or, for a Function with ``setup_context``, without it."""
-        if cls.setup_context is Function.setup_context:
-            return cls.forward(ctx, *args, **kwargs)
+        """``forward`` without ``ctx``, then ``setup_context`` (Functions that define it)."""
         out = cls.forward(*args, **kwargs)
         import inspect
         bound = inspect.signature(cls.forward).bind(*args, **kwargs)
@@ -542,14 +542,16 @@ class Function:
         if record:
             STATE.enabled = False
             try:
-                out = cls._forward(ctx, args, kwargs)
+                out = (cls._forward(ctx, args, kwargs) if cls._ctx_free
+                       else cls.forward(ctx, *args, **kwargs))
             finally:
                 STATE.enabled = True
             return _attach(ctx, args, needs, out)
         prev = STATE.enabled
         STATE.enabled = False
         try:
-            return cls._forward(ctx, args, kwargs)
+            return (cls._forward(ctx, args, kwargs) if cls._ctx_free
+                    else cls.forward(ctx, *args, **kwargs))
         finally:
             STATE.enabled = prev
 
