@@ -66,6 +66,12 @@ class LazyModuleMixin:
     # modules inheriting from this switch their __class__ to this one once initialized
     cls_to_become = None
 
+    def _lazy_weight_and_bias(self, bias, device, dtype):
+        """Placeholders for ``weight`` (and ``bias``) until the first forward infers shapes."""
+        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        if bias:
+            self.bias = UninitializedParameter(device=device, dtype=dtype)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._load_hook = self._register_load_state_dict_pre_hook(self._lazy_load_hook)
@@ -183,10 +189,8 @@ class LazyLinear(LazyModuleMixin, Linear):
     def __init__(self, out_features, bias=True, device=None, dtype=None):
         # bias=False here avoids creating a tensor that is replaced right away
         super().__init__(0, 0, False)
-        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        self._lazy_weight_and_bias(bias, device, dtype)
         self.out_features = out_features
-        if bias:
-            self.bias = UninitializedParameter(device=device, dtype=dtype)
 
     def reset_parameters(self):
         """Initialize as ``Linear`` does (only once the parameters are materialized)."""
@@ -308,10 +312,8 @@ class LazyConv1d(_LazyConvXdMixin, Conv1d):
                  bias=True, padding_mode="zeros", device=None, dtype=None):
         super().__init__(0, 0, kernel_size, stride, padding, dilation, groups, False,
                          padding_mode, device=device, dtype=dtype)
-        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        self._lazy_weight_and_bias(bias, device, dtype)
         self.out_channels = out_channels
-        if bias:
-            self.bias = UninitializedParameter(device=device, dtype=dtype)
 
 
 class LazyConv2d(_LazyConvXdMixin, Conv2d):
@@ -322,10 +324,8 @@ class LazyConv2d(_LazyConvXdMixin, Conv2d):
                  bias=True, padding_mode="zeros", device=None, dtype=None):
         super().__init__(0, 0, kernel_size, stride, padding, dilation, groups, False,
                          padding_mode, device=device, dtype=dtype)
-        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        self._lazy_weight_and_bias(bias, device, dtype)
         self.out_channels = out_channels
-        if bias:
-            self.bias = UninitializedParameter(device=device, dtype=dtype)
 
 
 class LazyConv3d(_LazyConvXdMixin, Conv3d):
@@ -336,10 +336,8 @@ class LazyConv3d(_LazyConvXdMixin, Conv3d):
                  bias=True, padding_mode="zeros", device=None, dtype=None):
         super().__init__(0, 0, kernel_size, stride, padding, dilation, groups, False,
                          padding_mode, device=device, dtype=dtype)
-        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        self._lazy_weight_and_bias(bias, device, dtype)
         self.out_channels = out_channels
-        if bias:
-            self.bias = UninitializedParameter(device=device, dtype=dtype)
 
 
 _LAZY_CONVT_DOC = """A :class:`~ember.nn.ConvTranspose{nd}d` whose ``in_channels`` is inferred from
@@ -382,10 +380,8 @@ class LazyConvTranspose1d(_LazyConvXdMixin, ConvTranspose1d):
                  dtype=None):
         super().__init__(0, 0, kernel_size, stride, padding, output_padding, groups, False,
                          dilation, padding_mode, device=device, dtype=dtype)
-        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        self._lazy_weight_and_bias(bias, device, dtype)
         self.out_channels = out_channels
-        if bias:
-            self.bias = UninitializedParameter(device=device, dtype=dtype)
 
 
 class LazyConvTranspose2d(_LazyConvXdMixin, ConvTranspose2d):
@@ -397,10 +393,8 @@ class LazyConvTranspose2d(_LazyConvXdMixin, ConvTranspose2d):
                  dtype=None):
         super().__init__(0, 0, kernel_size, stride, padding, output_padding, groups, False,
                          dilation, padding_mode, device=device, dtype=dtype)
-        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        self._lazy_weight_and_bias(bias, device, dtype)
         self.out_channels = out_channels
-        if bias:
-            self.bias = UninitializedParameter(device=device, dtype=dtype)
 
 
 class LazyConvTranspose3d(_LazyConvXdMixin, ConvTranspose3d):
@@ -412,10 +406,8 @@ class LazyConvTranspose3d(_LazyConvXdMixin, ConvTranspose3d):
                  dtype=None):
         super().__init__(0, 0, kernel_size, stride, padding, output_padding, groups, False,
                          dilation, padding_mode, device=device, dtype=dtype)
-        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        self._lazy_weight_and_bias(bias, device, dtype)
         self.out_channels = out_channels
-        if bias:
-            self.bias = UninitializedParameter(device=device, dtype=dtype)
 
 
 # ---------------------------------------------------------------- normalization

@@ -12,7 +12,7 @@
 #   * device "cuda" -> the CPU (the tutorial picks it with torch.cuda.is_available()).
 import os  # [test]
 from pathlib import Path
-import requests  # noqa: F401  (the tutorial downloads MNIST with it)  # [test] not used
+# import requests  # [test] the tutorial downloads MNIST with it; not needed on generated data
 import pickle
 import gzip
 import math
