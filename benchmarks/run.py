@@ -17,6 +17,7 @@ drifts hit both equally, and reports the medians with the ember/torch ratio.
 import argparse
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -58,10 +59,12 @@ def _worker(lib, name, threads):
         step = make(m)
     _time_steps(step, warmup)
     print("ready", flush=True)
-    for line in sys.stdin:
-        if line.strip() != "s":
+    for line in sys.stdin:  # "s N": time N steps back to back, reply with their times
+        parts = line.split()
+        if not parts or parts[0] != "s":
             break
-        print(repr(_time_steps(step, 1)[0]), flush=True)
+        n = int(parts[1]) if len(parts) > 1 else 1
+        print(" ".join(repr(t) for t in _time_steps(step, n)), flush=True)
 
 
 def _start_worker(lib, name, threads, cpu=None):
@@ -82,6 +85,28 @@ def _start_worker(lib, name, threads, cpu=None):
     return proc
 
 
+BLOCK = 5  # steps per turn
+
+
+def _pause(proc):
+    """Stop a worker between its steps (SIGSTOP, where there is one).
+
+    BLAS and OpenMP worker threads keep spinning for up to ~0.1 s after a parallel call
+    returns. With two libraries alternating step by step, the idle worker's spinning
+    threads would take cores from the one being timed -- on this 2-core machine that made
+    default-thread steps 3-5x slower than either library alone. Stopped, the idle worker
+    uses no CPU; the timed one runs as it would for a user, with its own threads as its
+    previous step left them.
+    """
+    if hasattr(signal, "SIGSTOP"):
+        os.kill(proc.pid, signal.SIGSTOP)
+
+
+def _resume(proc):
+    if hasattr(signal, "SIGCONT"):
+        os.kill(proc.pid, signal.SIGCONT)
+
+
 def bench(name, libs, threads=None, rounds=3):
     """Median step time of workload ``name`` for each library in ``libs``, interleaved.
 
@@ -100,13 +125,21 @@ def bench(name, libs, threads=None, rounds=3):
                                       cpus[(i + r) % len(cpus)] if pinned else None)
                    for i, lib in enumerate(libs)}
         try:
-            for _ in range(repeat):  # interleave so load drifts hit both equally
+            for w in workers.values():
+                _pause(w)
+            for _ in range(-(-repeat // BLOCK)):  # interleave so load drifts hit both equally
                 for lib, w in workers.items():
-                    w.stdin.write("s\n")
+                    _resume(w)
+                    w.stdin.write(f"s {BLOCK + 1}\n")
                     w.stdin.flush()
-                    times[lib].append(float(w.stdout.readline()))
+                    # the first step of a turn wakes the worker's own BLAS/OpenMP threads,
+                    # which went to sleep while it was paused; a training loop's steps run
+                    # back to back, so report the steady state
+                    times[lib].extend(float(t) for t in w.stdout.readline().split()[1:])
+                    _pause(w)
         finally:
             for w in workers.values():
+                _resume(w)
                 w.stdin.close()
                 w.wait()
     return {lib: statistics.median(v) for lib, v in times.items()}

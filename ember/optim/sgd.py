@@ -1,8 +1,8 @@
 """Stochastic gradient descent (optionally with momentum), as ``torch.optim.SGD``."""
-import numpy as np
 
 from .optimizer import (Optimizer, _call_closure, _check_differentiable, _grad_of, _scalar,
                         _scratch_like, _use_no_grad)
+from .._blas import axpy
 from .._device import get_xp
 from .._tensor import Tensor
 
@@ -102,7 +102,7 @@ def _sgd_update(p, grad, buf, *, lr, momentum, dampening, weight_decay, nesterov
         else:
             b = buf._data
             b *= momentum
-            if not _axpy(1 - dampening, grad, b):
+            if not axpy(1 - dampening, grad, b):
                 b += (1 - dampening) * grad
         if nesterov:  # grad + momentum * buf, through the scratch array
             tmp = _scratch_like(grad)
@@ -111,33 +111,9 @@ def _sgd_update(p, grad, buf, *, lr, momentum, dampening, weight_decay, nesterov
             grad = tmp
         else:
             grad = buf._data
-    if not _axpy(-lr, grad, param):
+    if not axpy(-lr, grad, param):
         step = _scratch_like(grad)
         get_xp(grad).multiply(grad, lr, out=step)  # (grad may be the scratch itself: fine)
         param -= step
     p._bump()
     return buf
-
-
-_BLAS = {}
-
-
-def _axpy(alpha, x, y):
-    """``y += alpha * x`` in one BLAS pass (no temporary), when SciPy's BLAS is available and
-    both are C-contiguous float32/float64 NumPy arrays of one dtype; else False."""
-    if type(x) is not np.ndarray or type(y) is not np.ndarray or x.dtype != y.dtype or \
-            x.dtype.char not in "fd" or not (x.flags.c_contiguous and y.flags.c_contiguous):
-        return False
-    fn = _BLAS.get(x.dtype.char)
-    if fn is None:
-        try:
-            from scipy.linalg.blas import get_blas_funcs
-        except ImportError:
-            _BLAS[x.dtype.char] = False
-            return False
-        fn = _BLAS[x.dtype.char] = get_blas_funcs("axpy", dtype=x.dtype)
-    if fn is False:
-        return False
-    fn(x.reshape(-1), y.reshape(-1), a=alpha)  # updates y's memory in place
-    return True
-
