@@ -1,4 +1,4 @@
-"""``y += alpha * x`` in one pass, through the BLAS that NumPy itself uses.
+"""``y += alpha * x`` in one pass, and the thread count, through the BLAS NumPy itself uses.
 
 SGD's update ``p -= lr * grad`` written in NumPy is two passes and a temporary (or a scratch
 array); BLAS ``axpy`` does it in one pass over memory, ~1.5-2x faster for large parameters.
@@ -11,8 +11,12 @@ for ~0.1 s after each call -- on a 2-core machine they fought NumPy's matrix-pro
 and made the seed MLP's training step 3-5x slower with default threads. One library, one
 pool: ``ember.set_num_threads`` (via threadpoolctl) limits it together with the matmuls.
 
+The same library's thread count is read and set here too (:func:`get_threads`,
+:func:`set_threads`), which is how ``ember.set_num_threads`` works without threadpoolctl.
+
 Where NumPy's BLAS is not a bundled OpenBLAS (conda's MKL, Apple Accelerate, a source
-build), :func:`axpy` returns False and the caller uses plain NumPy.
+build), :func:`axpy` and :func:`set_threads` return False and callers use plain NumPy (and
+threadpoolctl).
 """
 import ctypes
 import glob
@@ -29,7 +33,14 @@ _CANDIDATES = {
     "d": [("scipy_cblas_daxpy64_", ctypes.c_int64), ("cblas_daxpy64_", ctypes.c_int64),
           ("scipy_cblas_daxpy", ctypes.c_int32)],
 }
+_THREAD_FNS = {
+    "get": ["scipy_openblas_get_num_threads64_", "openblas_get_num_threads64_",
+            "scipy_openblas_get_num_threads", "openblas_get_num_threads"],
+    "set": ["scipy_openblas_set_num_threads64_", "openblas_set_num_threads64_",
+            "scipy_openblas_set_num_threads", "openblas_set_num_threads"],
+}
 _FUNCS = None  # dtype char -> (ctypes function, ctypes scalar type, max n), after _load()
+_THREADS = None  # "get"/"set" -> ctypes function, after _load()
 
 
 def _numpy_blas_paths():
@@ -40,26 +51,76 @@ def _numpy_blas_paths():
     return sorted(p for pat in pats for p in glob.glob(pat))
 
 
+def _first(lib, names):
+    for name in names:
+        fn = getattr(lib, name, None)
+        if fn is not None:
+            return name, fn
+    return None, None
+
+
 def _load():
-    funcs = {}
+    global _FUNCS, _THREADS
+    funcs, threads = {}, {}
     for path in _numpy_blas_paths():
         try:
             lib = ctypes.CDLL(path)  # already loaded by NumPy: the same handle and thread pool
         except OSError:
             continue
         for char, scalar in (("f", ctypes.c_float), ("d", ctypes.c_double)):
-            for name, int_t in _CANDIDATES[char]:
-                fn = getattr(lib, name, None)
-                if fn is None:
-                    continue
-                fn.restype = None
-                fn.argtypes = [int_t, scalar, ctypes.c_void_p, int_t, ctypes.c_void_p, int_t]
-                limit = 2 ** 62 if int_t is ctypes.c_int64 else 2 ** 31 - 1
-                funcs[char] = (fn, scalar, limit)
-                break
-        if funcs:
+            name, fn = _first(lib, [n for n, _ in _CANDIDATES[char]])
+            if fn is None:
+                continue
+            int_t = dict(_CANDIDATES[char])[name]
+            fn.restype = None
+            fn.argtypes = [int_t, scalar, ctypes.c_void_p, int_t, ctypes.c_void_p, int_t]
+            limit = 2 ** 62 if int_t is ctypes.c_int64 else 2 ** 31 - 1
+            funcs[char] = (fn, scalar, limit)
+        get = _first(lib, _THREAD_FNS["get"])[1]
+        set_ = _first(lib, _THREAD_FNS["set"])[1]
+        if get is not None and set_ is not None:
+            get.restype, get.argtypes = ctypes.c_int, []
+            set_.restype, set_.argtypes = None, [ctypes.c_int]
+            threads = {"get": get, "set": set_}
+        if funcs or threads:
             break
-    return funcs
+    _FUNCS, _THREADS = funcs, threads
+
+
+def get_threads():
+    """Threads NumPy's OpenBLAS uses for one call now, or None when it cannot be asked.
+
+    Example::
+
+        >>> get_threads() is None or get_threads() >= 1
+        True
+    """
+    if _THREADS is None:
+        _load()
+    fn = _THREADS.get("get")
+    return None if fn is None else int(fn())
+
+
+def set_threads(n):
+    """Set the threads NumPy's OpenBLAS uses (process-wide); False when it cannot be set.
+
+    Args:
+        n (int): at least 1.
+
+    Example::
+
+        >>> old = get_threads()
+        >>> set_threads(1) and get_threads()
+        1
+        >>> _ = set_threads(old)
+    """
+    if _THREADS is None:
+        _load()
+    fn = _THREADS.get("set")
+    if fn is None or n is None:
+        return False
+    fn(int(n))
+    return True
 
 
 def axpy(alpha, x, y):
@@ -80,13 +141,12 @@ def axpy(alpha, x, y):
         >>> axpy(2.0, np.arange(3, dtype=np.float32), y) and y.tolist()
         [1.0, 3.0, 5.0]
     """
-    global _FUNCS
     if type(x) is not np.ndarray or type(y) is not np.ndarray or x.dtype != y.dtype \
             or x.size != y.size or not (x.flags.c_contiguous and y.flags.c_contiguous) \
             or not y.flags.writeable:
         return False
     if _FUNCS is None:
-        _FUNCS = _load()
+        _load()
     entry = _FUNCS.get(x.dtype.char)
     if entry is None or x.size > entry[2] or np.may_share_memory(x, y):
         return False

@@ -1,8 +1,9 @@
 """Thread-count control (torch.set_num_threads / get_num_threads) for ember's BLAS.
 
-ember's parallelism is the BLAS library NumPy links (OpenBLAS, MKL). ``set_num_threads`` limits
-it through ``threadpoolctl`` when that package is installed; without it the call records the
-value and sets ``OMP_NUM_THREADS`` for child processes, and says how to get the in-process effect.
+ember's parallelism is the BLAS library NumPy links (OpenBLAS, MKL). ``set_num_threads`` sets
+NumPy's bundled OpenBLAS directly (``ember._blas``) and, when ``threadpoolctl`` is installed,
+every other BLAS/OpenMP pool in the process too; with neither it records the value, sets
+``OMP_NUM_THREADS`` for child processes, and says how to get the in-process effect.
 """
 import os
 
@@ -12,8 +13,8 @@ _state = {"n": None, "limiter": None}
 def set_num_threads(num):
     """Set the number of threads BLAS (matrix products, convolutions) may use.
 
-    On a busy 2-core machine one thread is often fastest. Needs the ``threadpoolctl`` package
-    to take effect in the running process.
+    NumPy's own bundled OpenBLAS is set directly; other BLAS libraries (MKL, a system
+    OpenBLAS) need the ``threadpoolctl`` package to change in the running process.
 
     Args:
         num (int): threads, at least 1.
@@ -29,13 +30,17 @@ def set_num_threads(num):
         raise RuntimeError("set_num_threads expects a positive integer")
     _state["n"] = num
     os.environ["OMP_NUM_THREADS"] = str(num)
+    from . import _blas
+    done = _blas.set_threads(num)
     try:
         import threadpoolctl
     except ImportError:
-        import warnings
-        warnings.warn("ember.set_num_threads needs the threadpoolctl package to change BLAS "
-                      "threads in a running process (pip install threadpoolctl); the setting "
-                      "applies to child processes only", RuntimeWarning, stacklevel=2)
+        if not done:
+            import warnings
+            warnings.warn("ember.set_num_threads needs the threadpoolctl package to change "
+                          "this BLAS library's threads in a running process (pip install "
+                          "threadpoolctl); the setting applies to child processes only",
+                          RuntimeWarning, stacklevel=2)
         return
     _state["limiter"] = threadpoolctl.threadpool_limits(limits=num)
 
@@ -53,6 +58,10 @@ def get_num_threads():
     """
     if _state["n"] is not None:
         return _state["n"]
+    from . import _blas
+    n = _blas.get_threads()
+    if n is not None:
+        return n
     try:
         import threadpoolctl
         infos = threadpoolctl.threadpool_info()

@@ -77,3 +77,22 @@ print(len(libs), sorted(libs))
     out = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True,
                          check=True).stdout.split()
     assert int(out[0]) <= 1, out
+
+
+def test_set_num_threads_reaches_numpys_blas_without_threadpoolctl():
+    if _blas.get_threads() is None:
+        pytest.skip("NumPy's BLAS is not a bundled OpenBLAS here")
+    prog = """
+import sys, warnings
+sys.modules['threadpoolctl'] = None          # as if it were not installed
+import ember
+from ember import _blas
+before = _blas.get_threads()
+with warnings.catch_warnings():
+    warnings.simplefilter('error')
+    ember.set_num_threads(1)
+print(before, _blas.get_threads(), ember.get_num_threads())
+"""
+    out = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out[1:] == ["1", "1"], out
