@@ -9,7 +9,7 @@ It must be NumPy's own library. SciPy wheels bundle a *second* OpenBLAS with its
 pool; calling SciPy's ``axpy`` (as ember once did) woke that pool's threads, which then spin
 for ~0.1 s after each call -- on a 2-core machine they fought NumPy's matrix-product threads
 and made the seed MLP's training step 3-5x slower with default threads. One library, one
-pool: ``ember.set_num_threads`` (via threadpoolctl) limits it together with the matmuls.
+pool: ``ember.set_num_threads`` limits it together with the matmuls.
 
 The same library's thread count is read and set here too (:func:`get_threads`,
 :func:`set_threads`), which is how ``ember.set_num_threads`` works without threadpoolctl.
