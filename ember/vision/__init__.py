@@ -13,7 +13,7 @@ Example::
 
 import importlib
 
-_SUBMODULES = ("datasets", "transforms", "models", "utils", "io", "ops")
+_SUBMODULES = ("datasets", "transforms", "models", "utils", "io", "ops", "tv_tensors")
 
 __all__ = list(_SUBMODULES)
 

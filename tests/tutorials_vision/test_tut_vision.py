@@ -247,8 +247,6 @@ def test_detection_dataset_dict_targets_and_collate(runs):
     r.check_user_warnings()
 
 
-@pytest.mark.xfail(strict=True, reason="ember.vision has no tv_tensors or transforms.v2 yet "
-                   "(ember.vision.ops exists)")
 def test_detection_v2_tv_tensors_and_box_ops(runs):
     r = runs("detection_v2")
     assert_same_output(r.torch, r.ember, rtol=1e-6)
