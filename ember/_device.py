@@ -9,7 +9,8 @@ __all__ = ["device", "get_xp"]
 
 
 class device:
-    """A device a tensor lives on, as ``torch.device``: ``cpu`` or ``cuda`` (a GPU, via CuPy).
+    """A device a tensor lives on, as ``torch.device``: ``cpu``, ``cuda`` (a GPU, via CuPy) or
+    ``meta`` (shape, dtype and strides but no data; see ``ember/_meta.py``).
 
     ``ember.device('cuda:1')``, ``ember.device('cuda', 1)`` and ``ember.device(1)`` are the
     same device; plain ``'cuda'`` means the current GPU. Anywhere ember takes a device, a string
@@ -17,8 +18,8 @@ class device:
     factory functions inside the block. A device never compares equal to a string.
 
     Args:
-        type (str, int or ember.device): ``'cpu'``, ``'cuda'`` or ``'cuda:N'`` (``'mps'``,
-            ``'meta'`` are accepted by name); an int N means ``'cuda:N'``.
+        type (str, int or ember.device): ``'cpu'``, ``'cuda'``, ``'cuda:N'`` or ``'meta'``
+            (``'mps'`` is accepted by name); an int N means ``'cuda:N'``.
         index (int, optional): the device ordinal, for ``cuda``.
 
     Attributes:
@@ -102,11 +103,15 @@ class device:
             return np
         if self.type == "cuda":
             return _cuda_xp()
+        if self.type == "meta":
+            from ._meta import xp  # shapes, dtypes and strides without data
+            return xp
         raise RuntimeError(f"ember has no array backend for device type '{self.type}'")
 
 
 _default_device_stack = []
 CPU = device("cpu")
+META = device("meta")
 
 # The CUDA array module. It is cupy, imported on first use; tests may install a NumPy-backed
 # stand-in through ember.cuda._fake (see tests) — the only place that knows about it.
@@ -140,6 +145,8 @@ def device_of(arr):
     """
     if type(arr) is np.ndarray:
         return CPU
+    if getattr(arr, "_ember_meta", False):  # ember._meta.MetaArray
+        return META
     dev = getattr(arr, "device", None)
     if dev is not None and hasattr(dev, "id"):
         return device("cuda", dev.id)
@@ -161,6 +168,9 @@ def get_xp(arr):
     """
     if type(arr) is np.ndarray:
         return np
+    meta_xp = getattr(arr, "_ember_meta_xp", None)  # ember._meta.MetaArray
+    if meta_xp is not None:
+        return meta_xp
     if isinstance(arr, np.ndarray) and not getattr(arr, "_ember_fake_cuda", False):
         return np  # ndarray subclasses (memmap ...); the test CUDA stand-in is one too
     return _cuda_xp()

@@ -382,7 +382,8 @@ def round_bf16(arr):
         >>> round_bf16(np.array([1.0, 1.00390625], dtype=np.float32))
         array([1., 1.], dtype=float32)
     """
-    xp = np if isinstance(arr, np.ndarray) else __import__("cupy")
+    from ._device import get_xp
+    xp = get_xp(arr)  # numpy, cupy, or the meta device's namespace
     a = xp.ascontiguousarray(arr, dtype=xp.float32)
     bits = a.view(xp.uint32)
     nan = xp.isnan(a)

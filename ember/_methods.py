@@ -31,6 +31,8 @@ class _ToCopy(Function):
     def _convert(x, dtype, device, src):
         data = x._data
         if device is not None and device != src:
+            if src.type == "meta":
+                raise NotImplementedError("Cannot copy out of meta tensor; no data!")
             if device.type == "cpu":
                 data = data.get() if hasattr(data, "get") else np.asarray(data)
             else:

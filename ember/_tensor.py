@@ -225,6 +225,17 @@ class Tensor:
         return self.device.type == "cpu"
 
     @property
+    def is_meta(self):
+        """Whether the tensor lives on the ``'meta'`` device (shape, dtype, strides; no data).
+
+        Example::
+
+            >>> ember.zeros(1).is_meta, ember.zeros(1, device="meta").is_meta
+            (False, True)
+        """
+        return getattr(self._data, "_ember_meta", False)
+
+    @property
     def ndim(self):
         """The number of dimensions (same as ``dim()``).
 
@@ -713,7 +724,7 @@ class Tensor:
             if self._data.size == 0:
                 raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
-        return bool(self._data.reshape(()))
+        return bool(self._data.reshape(()).item())  # (a meta tensor raises torch's error)
 
     def __float__(self):
         if self._requires_grad and not _FLOAT_OF_GRAD_WARNED:
@@ -730,10 +741,10 @@ class Tensor:
         if self._dtype.is_floating_point or self._dtype is D.bool or self._data.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an "
                             "index")
-        return int(self._data.reshape(()))
+        return int(self._data.reshape(()).item())  # (a meta tensor raises torch's error)
 
     def __format__(self, spec):
-        if self._data.ndim == 0:
+        if self._data.ndim == 0 and not getattr(self._data, "_ember_meta", False):
             return self.item().__format__(spec)
         return object.__format__(self, spec)
 
@@ -742,6 +753,9 @@ class Tensor:
 
     def __repr__(self, *, tensor_contents=None):
         from ._tensor_str import tensor_repr
+        if getattr(self._data, "_ember_meta", False):
+            from ._meta import meta_repr  # tensor(..., device='meta', size=(2, 3))
+            return meta_repr(self)
         data = self.detach().cpu()._data
         fn = self.grad_fn
         return tensor_repr(data, self._dtype.name, device=str(self.device),

@@ -2009,7 +2009,8 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         >>> ember.allclose(ember.tensor([1.0]), ember.tensor([1.1]))
         False
     """
-    return builtins.bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+    # .item(): a Python bool (on meta tensors torch's "cannot be called on meta tensors")
+    return builtins.bool(isclose(input, other, rtol, atol, equal_nan)._data.all().item())
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):

@@ -153,6 +153,9 @@ def _get(generator, device=None):
     if device is not None and device.type == "cuda":
         from .cuda import _default_generator
         return _default_generator(device.index)
+    if device is not None and device.type == "meta":
+        from ._meta import generator  # draws nothing, as torch on meta
+        return generator
     return default_generator
 
 

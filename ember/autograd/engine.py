@@ -283,7 +283,8 @@ def _call_node(node, grads):
         for i, g in enumerate(grads):
             if g is None and i < len(meta) and meta[i] is not None:
                 shape, dt, arr_type = meta[i]
-                xp = np if arr_type is np.ndarray else _cuda_xp()
+                xp = np if arr_type is np.ndarray else (
+                    getattr(arr_type, "_ember_meta_xp", None) or _cuda_xp())  # meta / cupy
                 grads[i] = Tensor._wrap(xp.zeros(shape, dtype=dt.np), dt)
     if node._pre_hooks:
         for h in list(node._pre_hooks.values()):

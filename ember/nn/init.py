@@ -43,6 +43,8 @@ def _target(tensor):
 
 
 def _uniform(rng, a, b, tensor):
+    if getattr(tensor._data, "_ember_meta", False):
+        return tensor._data  # a meta tensor has no values to draw (and the RNG stays put)
     out = _target(tensor)
     u = rng.random(tuple(tensor.shape), dtype=_draw_dtype(tensor), out=out)
     u *= (b - a)
@@ -51,6 +53,8 @@ def _uniform(rng, a, b, tensor):
 
 
 def _normal(rng, mean, std, tensor):
+    if getattr(tensor._data, "_ember_meta", False):
+        return tensor._data  # a meta tensor has no values to draw (and the RNG stays put)
     out = _target(tensor)
     z = rng.standard_normal(tuple(tensor.shape), dtype=_draw_dtype(tensor), out=out)
     z *= std

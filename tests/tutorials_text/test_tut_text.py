@@ -212,9 +212,6 @@ def test_per_sample_grads(both):
     assert "percent improvement with vmap" in e
 
 
-@pytest.mark.xfail(strict=True, reason="ember has no 'meta' device: the tutorial's "
-                   "`base_model.to('meta')` raises RuntimeError: ember has no array backend "
-                   "for device type 'meta' (the rest of the tutorial works without that line)")
 def test_model_ensembling(both):
     t, e = both("model_ensembling.py")
     for prefix in ("[4, 4", "torch.Size", "params:", "base_model device:", "predictions1_vmap",

@@ -590,7 +590,22 @@ class Module:
         return self._apply(lambda t: t.bfloat16() if t.is_floating_point() else t)
 
     def to_empty(self, *, device=None, recurse=True):
-        """Move parameters and buffers to ``device`` without copying values (uninitialised)."""
+        """Move parameters and buffers to ``device`` without copying their values.
+
+        The usual way to materialise a model built on the ``'meta'`` device: the new tensors
+        have the same shapes and dtypes, and uninitialised values (zeros in ember) until
+        ``reset_parameters()`` or ``load_state_dict`` fills them.
+
+        Args:
+            device (str or ember.device): where the parameters and buffers go.
+            recurse (bool): also move those of the submodules. Default: ``True``.
+
+        Example::
+
+            >>> lin = ember.nn.Linear(2, 3, device="meta")
+            >>> lin.to_empty(device="cpu").weight.device
+            device(type='cpu')
+        """
         from ...functions import empty_like
         return self._apply(lambda t: empty_like(t, device=device), recurse=recurse)
 
@@ -613,9 +628,17 @@ class Module:
                             f"desired dtype={dtype}")
 
         def convert(t):
-            if t.is_floating_point() or t.is_complex():
-                return t.to(device=device, dtype=dtype)
-            return t.to(device=device) if device is not None else t
+            try:
+                if t.is_floating_point() or t.is_complex():
+                    return t.to(device=device, dtype=dtype)
+                return t.to(device=device) if device is not None else t
+            except NotImplementedError as e:
+                if str(e) == "Cannot copy out of meta tensor; no data!":
+                    raise NotImplementedError(
+                        f"{e} Please use torch.nn.Module.to_empty() instead of "
+                        "torch.nn.Module.to() when moving module from meta to a different "
+                        "device.") from None
+                raise
         return self._apply(convert)
 
     def share_memory(self):
@@ -1038,6 +1061,13 @@ class Module:
                                       f"{input_param.shape} from checkpoint, the shape in "
                                       f"current model is {param.shape}.")
                     continue
+                if not is_param_lazy and not assign and param.is_meta and \
+                        not input_param.is_meta:
+                    warnings.warn(f"for {key}: copying from a non-meta parameter in the "
+                                  "checkpoint to a meta parameter in the current model, which "
+                                  "is a no-op. (Did you mean to pass `assign=True` to assign "
+                                  "items in the state dictionary to their corresponding key in "
+                                  "the module instead of copying them in place?)")
                 try:
                     with no_grad():
                         if assign:
