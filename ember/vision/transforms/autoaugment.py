@@ -35,7 +35,7 @@ from .transforms import _Transform
 __all__ = ["AutoAugmentPolicy", "AutoAugment", "RandAugment", "TrivialAugmentWide", "AugMix"]
 
 
-def _apply_op(img, op_name, magnitude, interpolation, fill):
+def _apply_op(img, op_name, magnitude, interpolation, fill, F=F):
     """Apply the augmentation ``op_name`` with strength ``magnitude`` (torchvision's ``_apply_op``).
 
     Args:
@@ -46,6 +46,8 @@ def _apply_op(img, op_name, magnitude, interpolation, fill):
         magnitude (float): strength (shear factor, pixels, degrees, enhancement offset, bits or threshold).
         interpolation (InterpolationMode): interpolation of the geometric ops.
         fill (sequence of floats, optional): fill value of the geometric ops.
+        F (module): the functional module providing the ops (the v2 transforms pass
+            ``ember.vision.transforms.v2.functional``). Default: this package's ``functional``.
 
     Example:
         >>> img = ember.tensor([[[10, 200]]], dtype=ember.uint8)

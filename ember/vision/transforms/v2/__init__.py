@@ -26,15 +26,20 @@ from ember.vision.transforms.functional import InterpolationMode
 
 from . import functional
 from ._transform import Transform
-from ._augment import RandomErasing
-from ._color import (ColorJitter, Grayscale, RandomChannelPermutation, RandomGrayscale,
-                     RandomPhotometricDistort)
+from ._augment import CutMix, MixUp, RandomErasing
+from ._auto_augment import AugMix, AutoAugment, AutoAugmentPolicy, RandAugment, TrivialAugmentWide
+from ._color import (ColorJitter, Grayscale, RandomAdjustSharpness, RandomAutocontrast,
+                     RandomChannelPermutation, RandomEqualize, RandomGrayscale, RandomInvert,
+                     RandomPhotometricDistort, RandomPosterize, RandomSolarize)
 from ._container import Compose, RandomApply, RandomChoice, RandomOrder
-from ._geometry import (CenterCrop, Pad, RandomAffine, RandomCrop, RandomHorizontalFlip,
-                        RandomResizedCrop, RandomRotation, RandomVerticalFlip, Resize)
+from ._geometry import (CenterCrop, ElasticTransform, FiveCrop, Pad, RandomAffine, RandomCrop,
+                        RandomHorizontalFlip, RandomIoUCrop, RandomPerspective, RandomResize,
+                        RandomResizedCrop, RandomRotation, RandomShortestSize, RandomVerticalFlip,
+                        RandomZoomOut, Resize, ScaleJitter, TenCrop)
 from ._meta import ClampBoundingBoxes, ConvertBoundingBoxFormat
-from ._misc import (ConvertImageDtype, GaussianBlur, Identity, Lambda, Normalize,
-                    SanitizeBoundingBoxes, ToDtype)
+from ._misc import (ConvertImageDtype, GaussianBlur, GaussianNoise, Identity, Lambda,
+                    LinearTransformation, Normalize, SanitizeBoundingBoxes, ToDtype)
+from ._temporal import UniformTemporalSubsample
 from ._type_conversion import PILToTensor, ToImage, ToPILImage, ToPureTensor
 from ._utils import check_type, get_bounding_boxes, has_all, has_any, query_chw, query_size
 
@@ -47,4 +52,9 @@ __all__ = [
     "RandomChannelPermutation", "GaussianBlur", "RandomErasing", "ClampBoundingBoxes",
     "SanitizeBoundingBoxes", "ConvertBoundingBoxFormat", "Lambda", "Identity", "check_type",
     "has_any", "has_all", "get_bounding_boxes", "query_chw", "query_size",
+    "RandomEqualize", "RandomInvert", "RandomPosterize", "RandomSolarize", "RandomAutocontrast",
+    "RandomAdjustSharpness", "GaussianNoise", "FiveCrop", "TenCrop", "RandomPerspective",
+    "ElasticTransform", "RandomZoomOut", "RandomIoUCrop", "ScaleJitter", "RandomShortestSize",
+    "RandomResize", "AutoAugmentPolicy", "AutoAugment", "RandAugment", "TrivialAugmentWide",
+    "AugMix", "MixUp", "CutMix", "LinearTransformation", "UniformTemporalSubsample",
 ]

@@ -10,7 +10,8 @@ from ._transform import Transform, _RandomApplyTransform
 from ._utils import query_chw
 
 __all__ = ["Grayscale", "RandomGrayscale", "ColorJitter", "RandomPhotometricDistort",
-           "RandomChannelPermutation"]
+           "RandomChannelPermutation", "RandomEqualize", "RandomInvert", "RandomPosterize",
+           "RandomSolarize", "RandomAutocontrast", "RandomAdjustSharpness"]
 
 
 class Grayscale(Transform):
@@ -218,3 +219,121 @@ class RandomPhotometricDistort(Transform):
             inpt = self._call_kernel(F.permute_channels, inpt,
                                      permutation=params["channel_permutation"])
         return inpt
+
+
+class RandomEqualize(_RandomApplyTransform):
+    """Equalize the histogram of images and videos with probability ``p``.
+
+    Args:
+        p (float): the probability. Default: 0.5.
+
+    Example::
+
+        >>> img = ember.tensor([[[0, 0, 1, 2], [2, 3, 3, 3]]], dtype=ember.uint8).repeat(1, 50, 40)
+        >>> RandomEqualize(p=1.0)(img)[0, 0, :4].tolist()
+        [0, 0, 103, 154]
+    """
+    _v1_transform_cls = _v1.RandomEqualize
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.equalize, inpt)
+
+
+class RandomInvert(_RandomApplyTransform):
+    """Invert the colours of images and videos with probability ``p``.
+
+    Args:
+        p (float): the probability. Default: 0.5.
+
+    Example::
+
+        >>> RandomInvert(p=1.0)(ember.tensor([[[0.25]]])).item()
+        0.75
+    """
+    _v1_transform_cls = _v1.RandomInvert
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.invert, inpt)
+
+
+class RandomPosterize(_RandomApplyTransform):
+    """Keep only ``bits`` bits per channel of images and videos, with probability ``p``.
+
+    Args:
+        bits (int): bits to keep, 0 to 8.
+        p (float): the probability. Default: 0.5.
+
+    Example::
+
+        >>> RandomPosterize(2, p=1.0)(ember.tensor([[[255]]], dtype=ember.uint8)).item()
+        192
+    """
+    _v1_transform_cls = _v1.RandomPosterize
+
+    def __init__(self, bits, p=0.5):
+        super().__init__(p=p)
+        self.bits = bits
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.posterize, inpt, bits=self.bits)
+
+
+class RandomSolarize(_RandomApplyTransform):
+    """Invert the values at or above ``threshold`` of images and videos, with probability ``p``.
+
+    Args:
+        threshold (float): values ``>= threshold`` are inverted.
+        p (float): the probability. Default: 0.5.
+
+    Example::
+
+        >>> RandomSolarize(0.5, p=1.0)(ember.tensor([[[0.25, 0.75]]])).tolist()
+        [[[0.25, 0.25]]]
+    """
+    _v1_transform_cls = _v1.RandomSolarize
+
+    def __init__(self, threshold, p=0.5):
+        super().__init__(p=p)
+        self.threshold = threshold
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.solarize, inpt, threshold=self.threshold)
+
+
+class RandomAutocontrast(_RandomApplyTransform):
+    """Autocontrast images and videos with probability ``p``.
+
+    Args:
+        p (float): the probability. Default: 0.5.
+
+    Example::
+
+        >>> RandomAutocontrast(p=1.0)(ember.tensor([[[0.25, 0.5]]])).tolist()
+        [[[0.0, 1.0]]]
+    """
+    _v1_transform_cls = _v1.RandomAutocontrast
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.autocontrast, inpt)
+
+
+class RandomAdjustSharpness(_RandomApplyTransform):
+    """Adjust the sharpness of images and videos with probability ``p``.
+
+    Args:
+        sharpness_factor (float): non-negative; 0 blurs, 1 keeps, 2 doubles the sharpness.
+        p (float): the probability. Default: 0.5.
+
+    Example::
+
+        >>> RandomAdjustSharpness(2.0, p=1.0)(ember.ones(3, 4, 4)).shape
+        torch.Size([3, 4, 4])
+    """
+    _v1_transform_cls = _v1.RandomAdjustSharpness
+
+    def __init__(self, sharpness_factor, p=0.5):
+        super().__init__(p=p)
+        self.sharpness_factor = sharpness_factor
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.adjust_sharpness, inpt, sharpness_factor=self.sharpness_factor)

@@ -4,16 +4,23 @@ import warnings
 from collections.abc import Sequence
 
 import ember
+from ember.vision import tv_tensors
+from ember.vision.transforms import functional as F1
 from ember.vision.transforms import transforms as _v1
 
 from . import functional as F
 from ._transform import Transform, _RandomApplyTransform
 from ._utils import (_check_padding_arg, _check_padding_mode_arg, _check_sequence_input,
-                     _get_fill, _setup_angle, _setup_fill_arg, _setup_size, query_size)
+                     _get_fill, _is_pil, _setup_angle, _setup_fill_arg, _setup_number_or_seq,
+                     _setup_size, _warn_passthrough, get_bounding_boxes, has_all, has_any,
+                     query_size)
+from .functional import is_pure_tensor
 from .functional._geometry import _parse_pad_padding
 
 __all__ = ["RandomHorizontalFlip", "RandomVerticalFlip", "Resize", "CenterCrop",
-           "RandomResizedCrop", "Pad", "RandomRotation", "RandomAffine", "RandomCrop"]
+           "RandomResizedCrop", "Pad", "RandomRotation", "RandomAffine", "RandomCrop", "FiveCrop",
+           "TenCrop", "RandomZoomOut", "RandomPerspective", "ElasticTransform", "RandomIoUCrop",
+           "ScaleJitter", "RandomShortestSize", "RandomResize"]
 
 _SIZE_MSG = "Please provide only two dimensions (h, w) for size."
 
@@ -399,3 +406,368 @@ class RandomCrop(Transform):
             inpt = self._call_kernel(F.crop, inpt, top=params["top"], left=params["left"],
                                      height=params["height"], width=params["width"])
         return inpt
+
+
+class _MultiCrop(Transform):
+    """FiveCrop / TenCrop: images and videos become tuples of crops; masks and boxes are not
+    supported."""
+
+    def _call_kernel(self, functional, inpt, *args, **kwargs):
+        _warn_passthrough(self, inpt)
+        return super()._call_kernel(functional, inpt, *args, **kwargs)
+
+    def check_inputs(self, flat_inputs):
+        if has_any(flat_inputs, tv_tensors.BoundingBoxes, tv_tensors.Mask):
+            raise TypeError(f"BoundingBoxes'es and Mask's are not supported by "
+                            f"{type(self).__name__}()")
+
+
+class FiveCrop(_MultiCrop):
+    """Crop the four corners and the centre of images and videos: each becomes a tuple of 5
+    crops ``(top_left, top_right, bottom_left, bottom_right, center)``.
+
+    Args:
+        size (int or sequence): ``(h, w)`` of the crops, or an int for squares.
+
+    Example::
+
+        >>> crops = FiveCrop(2)(tv_tensors.Image(ember.rand(3, 4, 5)))
+        >>> len(crops), type(crops[0]).__name__, tuple(crops[4].shape)
+        (5, 'Image', (3, 2, 2))
+    """
+    _v1_transform_cls = _v1.FiveCrop
+
+    def __init__(self, size):
+        super().__init__()
+        self.size = _setup_size(size, error_msg=_SIZE_MSG)
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.five_crop, inpt, self.size)
+
+
+class TenCrop(_MultiCrop):
+    """:class:`FiveCrop` of images and videos and of their flipped versions (10 crops).
+
+    Args:
+        size (int or sequence): ``(h, w)`` of the crops, or an int for squares.
+        vertical_flip (bool): flip vertically instead of horizontally. Default: ``False``.
+
+    Example::
+
+        >>> len(TenCrop(2)(ember.rand(3, 4, 5)))
+        10
+    """
+    _v1_transform_cls = _v1.TenCrop
+
+    def __init__(self, size, vertical_flip=False):
+        super().__init__()
+        self.size = _setup_size(size, error_msg=_SIZE_MSG)
+        self.vertical_flip = vertical_flip
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.ten_crop, inpt, self.size, vertical_flip=self.vertical_flip)
+
+
+class RandomZoomOut(_RandomApplyTransform):
+    """SSD's "zoom out": with probability ``p`` place the input at a random position of a
+    canvas ``r`` times larger (``r`` uniform in ``side_range``), padding images, videos,
+    masks and boxes.
+
+    Args:
+        fill (number, sequence or dict): the padding value (a dict maps input types, or
+            ``"others"``, to fills). Default: 0.
+        side_range (sequence of two floats): range of ``r``, from at least 1. Default: ``(1, 4)``.
+        p (float): the probability. Default: 0.5.
+
+    Example::
+
+        >>> out = RandomZoomOut(side_range=(2.0, 2.0), p=1.0)(ember.ones(3, 4, 5))
+        >>> tuple(out.shape), out.sum().item()
+        ((3, 8, 10), 60.0)
+    """
+
+    def __init__(self, fill=0, side_range=(1.0, 4.0), p=0.5):
+        super().__init__(p=p)
+        self.fill = fill
+        self._fill = _setup_fill_arg(fill)
+        _check_sequence_input(side_range, "side_range", req_sizes=(2,))
+        self.side_range = side_range
+        if side_range[0] < 1.0 or side_range[0] > side_range[1]:
+            raise ValueError(f"Invalid side range provided {side_range}.")
+
+    def make_params(self, flat_inputs):
+        orig_h, orig_w = query_size(flat_inputs)
+        r = self.side_range[0] + ember.rand(1) * (self.side_range[1] - self.side_range[0])
+        canvas_width, canvas_height = int(orig_w * r), int(orig_h * r)
+        r = ember.rand(2)
+        left = int((canvas_width - orig_w) * r[0])
+        top = int((canvas_height - orig_h) * r[1])
+        right = canvas_width - (left + orig_w)
+        bottom = canvas_height - (top + orig_h)
+        return dict(padding=[left, top, right, bottom])
+
+    def transform(self, inpt, params):
+        fill = _get_fill(self._fill, type(inpt))
+        return self._call_kernel(F.pad, inpt, **params, fill=fill)
+
+
+class RandomPerspective(_RandomApplyTransform):
+    """Random perspective transformation of images, videos, masks and boxes with probability
+    ``p``: each corner moves inwards by up to ``distortion_scale`` times half the size.
+
+    Args:
+        distortion_scale (float): in [0, 1]. Default: 0.5.
+        p (float): the probability. Default: 0.5.
+        interpolation (InterpolationMode, str or int): default ``"bilinear"``.
+        fill (number, sequence or dict): value outside the transformed input. Default: 0.
+
+    Example::
+
+        >>> RandomPerspective(p=1.0)(ember.rand(3, 8, 8)).shape
+        torch.Size([3, 8, 8])
+    """
+    _v1_transform_cls = _v1.RandomPerspective
+
+    def __init__(self, distortion_scale=0.5, p=0.5, interpolation="bilinear", fill=0):
+        super().__init__(p=p)
+        if not (0 <= distortion_scale <= 1):
+            raise ValueError("Argument distortion_scale value should be between 0 and 1")
+        self.distortion_scale = distortion_scale
+        self.interpolation = interpolation
+        self.fill = fill
+        self._fill = _setup_fill_arg(fill)
+
+    def make_params(self, flat_inputs):
+        height, width = query_size(flat_inputs)
+        startpoints, endpoints = self.get_params(width, height, self.distortion_scale)
+        return dict(coefficients=F1._get_perspective_coeffs(startpoints, endpoints))
+
+    def transform(self, inpt, params):
+        fill = _get_fill(self._fill, type(inpt))
+        return self._call_kernel(F.perspective, inpt, startpoints=None, endpoints=None, fill=fill,
+                                 interpolation=self.interpolation, **params)
+
+
+class ElasticTransform(Transform):
+    """Warp images, videos, masks and boxes with a random smooth displacement field: noise in
+    [-1, 1] blurred with a Gaussian of std ``sigma`` and scaled by ``alpha`` (boxes use an
+    approximate inverse).
+
+    Args:
+        alpha (float or sequence): displacement magnitude ``(x, y)``. Default: 50.
+        sigma (float or sequence): smoothness ``(x, y)``. Default: 5.
+        interpolation (InterpolationMode, str or int): default ``"bilinear"``.
+        fill (number, sequence or dict): value sampled from outside the input. Default: 0.
+
+    Example::
+
+        >>> ElasticTransform(alpha=10.0, sigma=1.0)(ember.rand(3, 16, 16)).shape
+        torch.Size([3, 16, 16])
+    """
+    _v1_transform_cls = _v1.ElasticTransform
+
+    def __init__(self, alpha=50.0, sigma=5.0, interpolation="bilinear", fill=0):
+        super().__init__()
+        self.alpha = _setup_number_or_seq(alpha, "alpha")
+        self.sigma = _setup_number_or_seq(sigma, "sigma")
+        self.interpolation = interpolation
+        self.fill = fill
+        self._fill = _setup_fill_arg(fill)
+
+    def make_params(self, flat_inputs):
+        height, width = query_size(flat_inputs)
+        return dict(displacement=self.get_params(self.alpha, self.sigma, [height, width]))
+
+    def transform(self, inpt, params):
+        fill = _get_fill(self._fill, type(inpt))
+        return self._call_kernel(F.elastic, inpt, **params, fill=fill,
+                                 interpolation=self.interpolation)
+
+
+class RandomIoUCrop(Transform):
+    """SSD's random IoU crop: a random crop (scale and aspect ratio in the given ranges) that
+    contains the centre of at least one box and overlaps some box with an IoU of at least an
+    option drawn from ``sampler_options`` (1.0 or more keeps the input). Boxes whose centre
+    falls outside are zeroed: follow it with :class:`SanitizeBoundingBoxes`.
+
+    Args:
+        min_scale (float): minimum crop size, relative. Default: 0.3.
+        max_scale (float): maximum crop size, relative. Default: 1.0.
+        min_aspect_ratio (float): Default: 0.5.
+        max_aspect_ratio (float): Default: 2.0.
+        sampler_options (list of float, optional): minimum IoUs; default
+            ``[0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0]``.
+        trials (int): attempts per option. Default: 40.
+
+    Example::
+
+        >>> boxes = tv_tensors.BoundingBoxes([[2, 2, 8, 8]], format="XYXY", canvas_size=(10, 10))
+        >>> img, out = RandomIoUCrop()(tv_tensors.Image(ember.rand(3, 10, 10)), boxes)
+        >>> tuple(out.canvas_size) == tuple(img.shape[-2:])
+        True
+    """
+
+    def __init__(self, min_scale=0.3, max_scale=1.0, min_aspect_ratio=0.5, max_aspect_ratio=2.0,
+                 sampler_options=None, trials=40):
+        super().__init__()
+        self.min_scale = min_scale
+        self.max_scale = max_scale
+        self.min_aspect_ratio = min_aspect_ratio
+        self.max_aspect_ratio = max_aspect_ratio
+        if sampler_options is None:
+            sampler_options = [0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0]
+        self.options = sampler_options
+        self.trials = trials
+
+    def check_inputs(self, flat_inputs):
+        if not (has_all(flat_inputs, tv_tensors.BoundingBoxes)
+                and has_any(flat_inputs, _is_pil, tv_tensors.Image, is_pure_tensor)):
+            raise TypeError(f"{type(self).__name__}() requires input sample to contain tensor or "
+                            f"PIL images and bounding boxes. Sample can also contain masks.")
+
+    def _try_crop(self, orig_h, orig_w, xyxy, min_jaccard_overlap):
+        from ember.vision.ops import box_iou
+        r = self.min_scale + (self.max_scale - self.min_scale) * ember.rand(2)
+        new_w, new_h = int(orig_w * r[0]), int(orig_h * r[1])
+        if not (self.min_aspect_ratio <= new_w / new_h <= self.max_aspect_ratio):
+            return None
+        r = ember.rand(2)
+        left, top = int((orig_w - new_w) * r[0]), int((orig_h - new_h) * r[1])
+        right, bottom = left + new_w, top + new_h
+        if left == right or top == bottom:
+            return None
+        cx = 0.5 * (xyxy[..., 0] + xyxy[..., 2])
+        cy = 0.5 * (xyxy[..., 1] + xyxy[..., 3])
+        is_within_crop_area = (left < cx) & (cx < right) & (top < cy) & (cy < bottom)
+        if not bool(is_within_crop_area.any()):
+            return None
+        ious = box_iou(xyxy[is_within_crop_area],
+                       ember.tensor([[left, top, right, bottom]], dtype=xyxy.dtype,
+                                    device=xyxy.device))
+        if float(ious.max()) < min_jaccard_overlap:
+            return None
+        return dict(top=top, left=left, height=new_h, width=new_w,
+                    is_within_crop_area=is_within_crop_area)
+
+    def make_params(self, flat_inputs):
+        orig_h, orig_w = query_size(flat_inputs)
+        bboxes = get_bounding_boxes(flat_inputs)
+        xyxy = F.convert_bounding_box_format(tv_tensors._pure(bboxes), bboxes.format,
+                                             tv_tensors.BoundingBoxFormat.XYXY)
+        while True:
+            idx = int(ember.randint(low=0, high=len(self.options), size=(1,)))
+            min_jaccard_overlap = self.options[idx]
+            if min_jaccard_overlap >= 1.0:  # leave the sample as it is
+                return dict()
+            for _ in range(self.trials):
+                params = self._try_crop(orig_h, orig_w, xyxy, min_jaccard_overlap)
+                if params is not None:
+                    return params
+
+    def transform(self, inpt, params):
+        if len(params) < 1:
+            return inpt
+        output = self._call_kernel(F.crop, inpt, top=params["top"], left=params["left"],
+                                   height=params["height"], width=params["width"])
+        if isinstance(output, tv_tensors.BoundingBoxes):
+            # boxes whose centre left the crop become degenerate; SanitizeBoundingBoxes drops them
+            output[~params["is_within_crop_area"]] = 0
+        return output
+
+
+class _RandomSizeResize(Transform):
+    """Resize every input to the ``size`` its ``make_params`` draws (subclasses set
+    ``interpolation`` and ``antialias``)."""
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.resize, inpt, size=params["size"],
+                                 interpolation=self.interpolation, antialias=self.antialias)
+
+
+class ScaleJitter(_RandomSizeResize):
+    """Large Scale Jitter (Copy-Paste augmentation): resize by a random factor in
+    ``scale_range`` of the scale that fits the input into ``target_size``.
+
+    Args:
+        target_size (tuple of int): ``(h, w)`` the base scale fits into.
+        scale_range (tuple of float): range of the random factor. Default: ``(0.1, 2.0)``.
+        interpolation (InterpolationMode, str or int): default ``"bilinear"``.
+        antialias (bool): default ``True``.
+
+    Example::
+
+        >>> ScaleJitter((8, 8), scale_range=(0.5, 0.5))(ember.rand(3, 16, 16)).shape
+        torch.Size([3, 4, 4])
+    """
+
+    def __init__(self, target_size, scale_range=(0.1, 2.0), interpolation="bilinear",
+                 antialias=True):
+        super().__init__()
+        self.target_size = target_size
+        self.scale_range = scale_range
+        self.interpolation = interpolation
+        self.antialias = antialias
+
+    def make_params(self, flat_inputs):
+        orig_height, orig_width = query_size(flat_inputs)
+        scale = self.scale_range[0] + ember.rand(1) * (self.scale_range[1] - self.scale_range[0])
+        r = min(self.target_size[1] / orig_height, self.target_size[0] / orig_width) * scale
+        return dict(size=(int(orig_height * r), int(orig_width * r)))
+
+
+class RandomShortestSize(_RandomSizeResize):
+    """Resize so the shorter side is a random choice of ``min_size`` (the longer side at most
+    ``max_size``).
+
+    Args:
+        min_size (int or sequence of int): candidate lengths of the shorter side.
+        max_size (int, optional): bound for the longer side.
+        interpolation (InterpolationMode, str or int): default ``"bilinear"``.
+        antialias (bool): default ``True``.
+
+    Example::
+
+        >>> RandomShortestSize([4])(ember.rand(3, 8, 12)).shape
+        torch.Size([3, 4, 6])
+    """
+
+    def __init__(self, min_size, max_size=None, interpolation="bilinear", antialias=True):
+        super().__init__()
+        self.min_size = [min_size] if isinstance(min_size, int) else list(min_size)
+        self.max_size = max_size
+        self.interpolation = interpolation
+        self.antialias = antialias
+
+    def make_params(self, flat_inputs):
+        orig_height, orig_width = query_size(flat_inputs)
+        min_size = self.min_size[int(ember.randint(len(self.min_size), ()))]
+        r = min_size / min(orig_height, orig_width)
+        if self.max_size is not None:
+            r = min(r, self.max_size / max(orig_height, orig_width))
+        return dict(size=(int(orig_height * r), int(orig_width * r)))
+
+
+class RandomResize(_RandomSizeResize):
+    """Resize so the shorter side is a random integer in ``[min_size, max_size)``.
+
+    Args:
+        min_size (int): smallest length (inclusive).
+        max_size (int): largest length (exclusive).
+        interpolation (InterpolationMode, str or int): default ``"bilinear"``.
+        antialias (bool): default ``True``.
+
+    Example::
+
+        >>> RandomResize(4, 5)(ember.rand(3, 8, 12)).shape
+        torch.Size([3, 4, 6])
+    """
+
+    def __init__(self, min_size, max_size, interpolation="bilinear", antialias=True):
+        super().__init__()
+        self.min_size = min_size
+        self.max_size = max_size
+        self.interpolation = interpolation
+        self.antialias = antialias
+
+    def make_params(self, flat_inputs):
+        return dict(size=[int(ember.randint(self.min_size, self.max_size, ()))])

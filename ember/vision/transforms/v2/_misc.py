@@ -15,7 +15,7 @@ from ._utils import (_is_pil, _parse_labels_getter, _setup_number_or_seq, _setup
 from .functional import is_pure_tensor
 
 __all__ = ["Identity", "Lambda", "Normalize", "GaussianBlur", "ToDtype", "ConvertImageDtype",
-           "SanitizeBoundingBoxes"]
+           "SanitizeBoundingBoxes", "GaussianNoise", "LinearTransformation"]
 
 
 class Identity(Transform):
@@ -279,3 +279,66 @@ class SanitizeBoundingBoxes(Transform):
         except IndexError:
             return inpt
         return output if is_label else tv_tensors.wrap(output, like=inpt)
+
+
+class GaussianNoise(Transform):
+    """Add Gaussian noise to float images in [0, 1] and uint8 images (``mean`` and ``sigma``
+    are in units of the full range either way); every image or frame gets its own noise.
+
+    Args:
+        mean (float): mean of the noise. Default: 0.
+        sigma (float): standard deviation. Default: 0.1.
+        clip (bool): clamp to the valid range afterwards. Default: ``True``.
+
+    Example::
+
+        >>> out = GaussianNoise(sigma=0.05)(ember.full((3, 8, 8), 0.5))
+        >>> bool((out - 0.5).abs().max() < 0.5), bool(out.std() > 0)
+        (True, True)
+    """
+
+    def __init__(self, mean=0.0, sigma=0.1, clip=True):
+        super().__init__()
+        self.mean = mean
+        self.sigma = sigma
+        self.clip = clip
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.gaussian_noise, inpt, mean=self.mean, sigma=self.sigma,
+                                 clip=self.clip)
+
+
+class LinearTransformation(Transform):
+    """Flatten each image or video frame ``[C, H, W]`` to ``D = C * H * W`` values, subtract
+    ``mean_vector`` and multiply by ``transformation_matrix`` (e.g. ZCA whitening computed
+    offline); differentiable. PIL images are not supported.
+
+    Args:
+        transformation_matrix (Tensor): ``[D, D]``.
+        mean_vector (Tensor): ``[D]``.
+
+    Example::
+
+        >>> t = LinearTransformation(2 * ember.eye(12), ember.ones(12))
+        >>> t(ember.full((3, 2, 2), 3.0)).flatten().tolist()[:3]
+        [4.0, 4.0, 4.0]
+    """
+    _v1_transform_cls = _v1.LinearTransformation
+    _transformed_types = (is_pure_tensor, tv_tensors.Image, tv_tensors.Video)
+
+    def __init__(self, transformation_matrix, mean_vector):
+        super().__init__()
+        _v1.LinearTransformation(transformation_matrix, mean_vector)  # validates the arguments
+        self.transformation_matrix = transformation_matrix
+        self.mean_vector = mean_vector
+
+    def check_inputs(self, flat_inputs):
+        if has_any(flat_inputs, _is_pil):
+            raise TypeError(f"{type(self).__name__}() does not support PIL images.")
+
+    def transform(self, inpt, params):
+        # the v1 transform's forward only reads the matrix and the mean vector
+        output = _v1.LinearTransformation.forward(self, _pure(inpt))
+        if isinstance(inpt, (tv_tensors.Image, tv_tensors.Video)):
+            output = tv_tensors.wrap(output, like=inpt)
+        return output

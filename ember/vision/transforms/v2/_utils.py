@@ -2,6 +2,7 @@
 that find the image size or the bounding boxes in a flattened sample."""
 import collections.abc
 import numbers
+import warnings
 from contextlib import suppress
 
 from ember.vision import tv_tensors
@@ -81,6 +82,13 @@ def _check_padding_arg(padding):
 def _check_padding_mode_arg(padding_mode):
     if padding_mode not in ["constant", "edge", "reflect", "symmetric"]:
         raise ValueError("Padding mode should be either constant, edge, reflect or symmetric")
+
+
+def _warn_passthrough(transform, inpt):
+    """The warning of transforms that pass bounding boxes and masks through untouched."""
+    if isinstance(inpt, (tv_tensors.BoundingBoxes, tv_tensors.Mask)):
+        warnings.warn(f"{type(transform).__name__}() is currently passing through inputs of type "
+                      f"tv_tensors.{type(inpt).__name__}. This will likely change in the future.")
 
 
 def _find_labels_default_heuristic(inputs):

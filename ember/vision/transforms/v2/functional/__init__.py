@@ -29,14 +29,20 @@ from ._meta import (clamp_bounding_boxes, convert_bounding_box_format, get_dimen
 from ._misc import (convert_image_dtype, erase, erase_image, erase_video, gaussian_blur,
                     gaussian_blur_image, gaussian_blur_video, normalize, normalize_image,
                     normalize_video, pil_to_tensor, sanitize_bounding_boxes, to_dtype,
-                    to_dtype_image, to_dtype_video, to_image, to_pil_image)
+                    to_dtype_image, to_dtype_video, to_image, to_pil_image, gaussian_noise,
+                    gaussian_noise_image, gaussian_noise_video)
 from ._color import (adjust_brightness, adjust_brightness_image, adjust_brightness_video,
                      adjust_contrast, adjust_contrast_image, adjust_contrast_video,
                      adjust_hue, adjust_hue_image, adjust_hue_video, adjust_saturation,
                      adjust_saturation_image, adjust_saturation_video, grayscale_to_rgb,
                      grayscale_to_rgb_image, permute_channels, permute_channels_image,
                      permute_channels_video, rgb_to_grayscale, rgb_to_grayscale_image,
-                     to_grayscale)
+                     to_grayscale, adjust_sharpness, adjust_sharpness_image,
+                     adjust_sharpness_video, adjust_gamma, adjust_gamma_image, adjust_gamma_video,
+                     posterize, posterize_image, posterize_video, solarize, solarize_image,
+                     solarize_video, autocontrast, autocontrast_image, autocontrast_video,
+                     equalize, equalize_image, equalize_video, invert, invert_image,
+                     invert_video)
 from ._geometry import (affine, affine_bounding_boxes, affine_image, affine_mask, affine_video,
                         center_crop, center_crop_bounding_boxes, center_crop_image,
                         center_crop_mask, center_crop_video, crop, crop_bounding_boxes,
@@ -48,4 +54,9 @@ from ._geometry import (affine, affine_bounding_boxes, affine_image, affine_mask
                         resized_crop_bounding_boxes, resized_crop_image, resized_crop_mask,
                         resized_crop_video, rotate, rotate_bounding_boxes, rotate_image,
                         rotate_mask, rotate_video, vertical_flip, vertical_flip_bounding_boxes,
-                        vertical_flip_image, vertical_flip_mask, vertical_flip_video, vflip)
+                        vertical_flip_image, vertical_flip_mask, vertical_flip_video, vflip,
+                        five_crop, five_crop_image, five_crop_video, ten_crop, ten_crop_image,
+                        ten_crop_video, perspective, perspective_image, perspective_mask,
+                        perspective_bounding_boxes, perspective_video, elastic, elastic_transform,
+                        elastic_image, elastic_mask, elastic_bounding_boxes, elastic_video)
+from ._temporal import uniform_temporal_subsample, uniform_temporal_subsample_video

@@ -8,7 +8,7 @@ from ember.vision.transforms import _functional_pil as F_pil
 from ember.vision.transforms import _functional_tensor as F_t
 from ember.vision.transforms import functional as F1
 
-from ._misc import _max_value, to_dtype_image
+from ._misc import _max_value, _num_value_bits, to_dtype_image
 from ._utils import _PILImage, _dispatch, _register_kernel_internal
 
 __all__ = ["rgb_to_grayscale", "to_grayscale", "rgb_to_grayscale_image", "grayscale_to_rgb",
@@ -16,7 +16,12 @@ __all__ = ["rgb_to_grayscale", "to_grayscale", "rgb_to_grayscale_image", "graysc
            "adjust_brightness_video", "adjust_contrast", "adjust_contrast_image",
            "adjust_contrast_video", "adjust_saturation", "adjust_saturation_image",
            "adjust_saturation_video", "adjust_hue", "adjust_hue_image", "adjust_hue_video",
-           "permute_channels", "permute_channels_image", "permute_channels_video"]
+           "permute_channels", "permute_channels_image", "permute_channels_video",
+           "adjust_sharpness", "adjust_sharpness_image", "adjust_sharpness_video", "adjust_gamma",
+           "adjust_gamma_image", "adjust_gamma_video", "posterize", "posterize_image",
+           "posterize_video", "solarize", "solarize_image", "solarize_video", "autocontrast",
+           "autocontrast_image", "autocontrast_video", "equalize", "equalize_image",
+           "equalize_video", "invert", "invert_image", "invert_video"]
 
 
 def _check_channels(image, what="Input image tensor permitted channel values are 1 or 3"):
@@ -189,7 +194,9 @@ def adjust_brightness_image(image, brightness_factor):
     return out if fp else out.to(image.dtype)
 
 
-_register_kernel_internal(adjust_brightness, _PILImage)(F_pil.adjust_brightness)
+@_register_kernel_internal(adjust_brightness, _PILImage)
+def _adjust_brightness_image_pil(image, brightness_factor):
+    return F_pil.adjust_brightness(image, brightness_factor)
 
 
 @_register_kernel_internal(adjust_brightness, tv_tensors.Video)
@@ -247,7 +254,9 @@ def adjust_saturation_image(image, saturation_factor):
     return _blend(image, gray, saturation_factor)
 
 
-_register_kernel_internal(adjust_saturation, _PILImage)(F_pil.adjust_saturation)
+@_register_kernel_internal(adjust_saturation, _PILImage)
+def _adjust_saturation_image_pil(image, saturation_factor):
+    return F_pil.adjust_saturation(image, saturation_factor)
 
 
 @_register_kernel_internal(adjust_saturation, tv_tensors.Video)
@@ -309,7 +318,9 @@ def adjust_contrast_image(image, contrast_factor):
     return _blend(image, mean, contrast_factor)
 
 
-_register_kernel_internal(adjust_contrast, _PILImage)(F_pil.adjust_contrast)
+@_register_kernel_internal(adjust_contrast, _PILImage)
+def _adjust_contrast_image_pil(image, contrast_factor):
+    return F_pil.adjust_contrast(image, contrast_factor)
 
 
 @_register_kernel_internal(adjust_contrast, tv_tensors.Video)
@@ -489,3 +500,431 @@ def permute_channels_video(video, permutation):
         torch.Size([2, 3, 1, 1])
     """
     return permute_channels_image(video, permutation)
+
+
+# ------------------------------------------------------------------------------ sharpness, gamma
+@_dispatch
+def adjust_sharpness(inpt, sharpness_factor):
+    """Sharpen (factor > 1) or blur (factor < 1) an image by blending it with a 3x3 smoothed
+    copy (see :class:`~ember.vision.transforms.v2.RandomAdjustSharpness`).
+
+    Args:
+        inpt (Tensor, Image, Video or PIL Image): the input.
+        sharpness_factor (float): non-negative; 0 gives the smoothed image, 1 the original.
+
+    Example::
+
+        >>> adjust_sharpness(ember.ones(3, 4, 4), 2.0).shape
+        torch.Size([3, 4, 4])
+    """
+
+
+@_register_kernel_internal(adjust_sharpness, ember.Tensor)
+@_register_kernel_internal(adjust_sharpness, tv_tensors.Image)
+def adjust_sharpness_image(image, sharpness_factor):
+    """Sharpness of a tensor image ``[..., 1 or 3, H, W]`` (images of 2 pixels or less in a
+    side are returned as they are).
+
+    Args:
+        image (Tensor): the image.
+        sharpness_factor (float): non-negative factor.
+
+    Example::
+
+        >>> img = ember.zeros(1, 3, 3)
+        >>> img[0, 1, 1] = 1.0
+        >>> round(adjust_sharpness_image(img, 0.0)[0, 1, 1].item(), 4)
+        0.3846
+    """
+    num_channels, height, width = image.shape[-3:]
+    if num_channels not in (1, 3):
+        raise TypeError(f"Input image tensor can have 1 or 3 channels, but found {num_channels}")
+    if sharpness_factor < 0:
+        raise ValueError(f"sharpness_factor ({sharpness_factor}) is not non-negative.")
+    if image.numel() == 0 or height <= 2 or width <= 2:
+        return image
+    return F1.adjust_sharpness(image, sharpness_factor)
+
+
+@_register_kernel_internal(adjust_sharpness, _PILImage)
+def _adjust_sharpness_image_pil(image, sharpness_factor):
+    return F_pil.adjust_sharpness(image, sharpness_factor)
+
+
+@_register_kernel_internal(adjust_sharpness, tv_tensors.Video)
+def adjust_sharpness_video(video, sharpness_factor):
+    """Sharpness of a video ``[..., T, C, H, W]``.
+
+    Args:
+        video (Tensor): the video.
+        sharpness_factor (float): non-negative factor.
+
+    Example::
+
+        >>> adjust_sharpness_video(ember.ones(2, 3, 4, 4), 0.5).shape
+        torch.Size([2, 3, 4, 4])
+    """
+    return adjust_sharpness_image(video, sharpness_factor)
+
+
+@_dispatch
+def adjust_gamma(inpt, gamma, gain=1):
+    """Gamma correction: ``gain * x ** gamma`` on the image scaled to [0, 1].
+
+    Args:
+        inpt (Tensor, Image, Video or PIL Image): the input.
+        gamma (float): non-negative exponent (< 1 brightens dark regions).
+        gain (float): multiplier. Default: 1.
+
+    Example::
+
+        >>> adjust_gamma(ember.full((1, 1, 1), 0.25), 0.5).item()
+        0.5
+    """
+
+
+@_register_kernel_internal(adjust_gamma, ember.Tensor)
+@_register_kernel_internal(adjust_gamma, tv_tensors.Image)
+def adjust_gamma_image(image, gamma, gain=1.0):
+    """Gamma correction of a tensor image (integer images go through float32).
+
+    Args:
+        image (Tensor): ``[..., C, H, W]``.
+        gamma (float): non-negative exponent.
+        gain (float): multiplier; the result is clamped to [0, 1] when it is not 1.
+
+    Example::
+
+        >>> adjust_gamma_image(ember.tensor([[[64]]], dtype=ember.uint8), 0.5).item()
+        128
+    """
+    if gamma < 0:
+        raise ValueError("Gamma should be a non-negative real number")
+    if not image.is_floating_point():
+        output = to_dtype_image(image, ember.float32, scale=True).pow(gamma)
+    else:
+        output = image.pow(gamma)
+    if gain != 1.0:
+        output = output.mul(gain).clamp(0.0, 1.0)
+    return to_dtype_image(output, image.dtype, scale=True)
+
+
+@_register_kernel_internal(adjust_gamma, _PILImage)
+def _adjust_gamma_image_pil(image, gamma, gain=1):
+    return F_pil.adjust_gamma(image, gamma, gain)
+
+
+@_register_kernel_internal(adjust_gamma, tv_tensors.Video)
+def adjust_gamma_video(video, gamma, gain=1):
+    """Gamma correction of a video.
+
+    Args:
+        video (Tensor): ``[..., T, C, H, W]``.
+        gamma (float): non-negative exponent.
+        gain (float): multiplier. Default: 1.
+
+    Example::
+
+        >>> adjust_gamma_video(ember.full((2, 1, 1, 1), 0.25), 2.0).flatten().tolist()
+        [0.0625, 0.0625]
+    """
+    return adjust_gamma_image(video, gamma, gain=gain)
+
+
+# ------------------------------------------------------------------------------ posterize, solarize
+@_dispatch
+def posterize(inpt, bits):
+    """Keep the ``bits`` most significant bits of each value (float images are quantised to
+    ``2 ** bits`` levels); see :class:`~ember.vision.transforms.v2.RandomPosterize`.
+
+    Args:
+        inpt (Tensor, Image, Video or PIL Image): the input.
+        bits (int): 0 to 8.
+
+    Example::
+
+        >>> posterize(ember.tensor([[[255]]], dtype=ember.uint8), 2).item()
+        192
+    """
+
+
+@_register_kernel_internal(posterize, ember.Tensor)
+@_register_kernel_internal(posterize, tv_tensors.Image)
+def posterize_image(image, bits):
+    """Posterize a tensor image (integer or float).
+
+    Args:
+        image (Tensor): the image.
+        bits (int): 0 to 8.
+
+    Example::
+
+        >>> posterize_image(ember.tensor([[[0.3, 0.9]]]), 1).tolist()
+        [[[0.0, 0.5]]]
+    """
+    if not isinstance(bits, int) or not 0 <= bits <= 8:
+        raise TypeError(f"bits must be a positive integer in the range [0, 8], got {bits} instead.")
+    if image.is_floating_point():
+        levels = 1 << bits
+        return image.mul(levels).floor().clamp(0, levels - 1).mul(1.0 / levels)
+    num_value_bits = _num_value_bits(image.dtype)
+    if bits >= num_value_bits:
+        return image
+    return image & (((1 << bits) - 1) << (num_value_bits - bits))
+
+
+@_register_kernel_internal(posterize, _PILImage)
+def _posterize_image_pil(image, bits):
+    return F_pil.posterize(image, bits)
+
+
+@_register_kernel_internal(posterize, tv_tensors.Video)
+def posterize_video(video, bits):
+    """Posterize a video.
+
+    Args:
+        video (Tensor): ``[..., T, C, H, W]``.
+        bits (int): 0 to 8.
+
+    Example::
+
+        >>> posterize_video(ember.full((1, 1, 1, 1), 7, dtype=ember.uint8), 6).item()
+        4
+    """
+    return posterize_image(video, bits)
+
+
+@_dispatch
+def solarize(inpt, threshold):
+    """Invert the values at or above ``threshold`` (see
+    :class:`~ember.vision.transforms.v2.RandomSolarize`).
+
+    Args:
+        inpt (Tensor, Image, Video or PIL Image): the input.
+        threshold (float): at most the dtype's maximum (1.0 for float images, 255 for uint8).
+
+    Example::
+
+        >>> solarize(ember.tensor([[[0.25, 0.75]]]), 0.5).tolist()
+        [[[0.25, 0.25]]]
+    """
+
+
+@_register_kernel_internal(solarize, ember.Tensor)
+@_register_kernel_internal(solarize, tv_tensors.Image)
+def solarize_image(image, threshold):
+    """Solarize a tensor image.
+
+    Args:
+        image (Tensor): the image.
+        threshold (float): values ``>= threshold`` are inverted.
+
+    Example::
+
+        >>> solarize_image(ember.tensor([[[10, 200]]], dtype=ember.uint8), 128).tolist()
+        [[[10, 55]]]
+    """
+    if threshold > _max_value(image.dtype):
+        raise TypeError(f"Threshold should be less or equal the maximum value of the dtype, but "
+                        f"got {threshold}")
+    return ember.where(image >= threshold, invert_image(image), image)
+
+
+@_register_kernel_internal(solarize, _PILImage)
+def _solarize_image_pil(image, threshold):
+    return F_pil.solarize(image, threshold)
+
+
+@_register_kernel_internal(solarize, tv_tensors.Video)
+def solarize_video(video, threshold):
+    """Solarize a video.
+
+    Args:
+        video (Tensor): ``[..., T, C, H, W]``.
+        threshold (float): values ``>= threshold`` are inverted.
+
+    Example::
+
+        >>> solarize_video(ember.full((1, 1, 1, 1), 0.75), 0.5).item()
+        0.25
+    """
+    return solarize_image(video, threshold)
+
+
+# ------------------------------------------------------------------------- autocontrast, equalize
+@_dispatch
+def autocontrast(inpt):
+    """Stretch each channel linearly so its minimum becomes 0 and its maximum the dtype's
+    maximum (see :class:`~ember.vision.transforms.v2.RandomAutocontrast`).
+
+    Args:
+        inpt (Tensor, Image, Video or PIL Image): the input.
+
+    Example::
+
+        >>> autocontrast(ember.tensor([[[0.25, 0.5]]])).tolist()
+        [[[0.0, 1.0]]]
+    """
+
+
+@_register_kernel_internal(autocontrast, ember.Tensor)
+@_register_kernel_internal(autocontrast, tv_tensors.Image)
+def autocontrast_image(image):
+    """Autocontrast of a tensor image ``[..., 1 or 3, H, W]`` (constant channels are kept).
+
+    Args:
+        image (Tensor): the image.
+
+    Example::
+
+        >>> img = ember.tensor([[[50, 100]]], dtype=ember.uint8)
+        >>> autocontrast_image(img).tolist()  # 254.99998 in float32, truncated
+        [[[0, 254]]]
+    """
+    _check_channels(image)
+    if image.numel() == 0:
+        return image
+    bound = _max_value(image.dtype)
+    float_image = image if image.is_floating_point() else image.to(ember.float32)
+    minimum = float_image.amin(dim=(-2, -1), keepdim=True)
+    maximum = float_image.amax(dim=(-2, -1), keepdim=True)
+    eq_idxs = maximum == minimum
+    inv_scale = (maximum - minimum).mul(1.0 / bound)
+    minimum = ember.where(eq_idxs, ember.zeros_like(minimum), minimum)
+    inv_scale = ember.where(eq_idxs, ember.ones_like(inv_scale), inv_scale)
+    return (float_image - minimum).div(inv_scale).clamp(0, bound).to(image.dtype)
+
+
+@_register_kernel_internal(autocontrast, _PILImage)
+def _autocontrast_image_pil(image):
+    return F_pil.autocontrast(image)
+
+
+@_register_kernel_internal(autocontrast, tv_tensors.Video)
+def autocontrast_video(video):
+    """Autocontrast of a video.
+
+    Args:
+        video (Tensor): ``[..., T, C, H, W]``.
+
+    Example::
+
+        >>> autocontrast_video(ember.tensor([[[[0.2, 0.4]]]])).tolist()
+        [[[[0.0, 1.0]]]]
+    """
+    return autocontrast_image(video)
+
+
+@_dispatch
+def equalize(inpt):
+    """Equalize the histogram of each channel (Pillow's lookup table, on 256 levels); see
+    :class:`~ember.vision.transforms.v2.RandomEqualize`.
+
+    Args:
+        inpt (Tensor, Image, Video or PIL Image): the input.
+
+    Example::
+
+        >>> img = ember.tensor([[[0, 0, 1, 2], [2, 3, 3, 3]]], dtype=ember.uint8).repeat(1, 50, 40)
+        >>> equalize(img)[0, :2, :4].tolist()
+        [[0, 0, 103, 154], [154, 255, 255, 255]]
+    """
+
+
+@_register_kernel_internal(equalize, ember.Tensor)
+@_register_kernel_internal(equalize, tv_tensors.Image)
+def equalize_image(image):
+    """Equalize a tensor image ``[..., H, W]`` of any dtype (computed on its uint8 version and
+    converted back).
+
+    Args:
+        image (Tensor): the image.
+
+    Example::
+
+        >>> equalize_image(ember.zeros(1, 2, 2)).tolist()
+        [[[0.0, 0.0], [0.0, 0.0]]]
+    """
+    if image.numel() == 0:
+        return image
+    output_dtype = image.dtype
+    as_uint8 = to_dtype_image(image, ember.uint8, scale=True)
+    arr = F1._np(as_uint8)
+    out = F_t.equalize(arr.reshape((-1, 1) + arr.shape[-2:])).reshape(arr.shape)
+    return to_dtype_image(F1._wrap(out, like=as_uint8), output_dtype, scale=True)
+
+
+@_register_kernel_internal(equalize, _PILImage)
+def _equalize_image_pil(image):
+    return F_pil.equalize(image)
+
+
+@_register_kernel_internal(equalize, tv_tensors.Video)
+def equalize_video(video):
+    """Equalize a video.
+
+    Args:
+        video (Tensor): ``[..., T, C, H, W]``.
+
+    Example::
+
+        >>> equalize_video(ember.zeros(2, 1, 2, 2, dtype=ember.uint8)).shape
+        torch.Size([2, 1, 2, 2])
+    """
+    return equalize_image(video)
+
+
+# ------------------------------------------------------------------------------ invert
+@_dispatch
+def invert(inpt):
+    """Invert the colours: ``max_value - x`` (see
+    :class:`~ember.vision.transforms.v2.RandomInvert`).
+
+    Args:
+        inpt (Tensor, Image, Video or PIL Image): the input.
+
+    Example::
+
+        >>> invert(ember.tensor([[[0.25]]])).item()
+        0.75
+    """
+
+
+@_register_kernel_internal(invert, ember.Tensor)
+@_register_kernel_internal(invert, tv_tensors.Image)
+def invert_image(image):
+    """Invert a tensor image (float: ``1 - x``; integers: flip the value bits).
+
+    Args:
+        image (Tensor): the image.
+
+    Example::
+
+        >>> invert_image(ember.tensor([[[0, 200]]], dtype=ember.uint8)).tolist()
+        [[[255, 55]]]
+    """
+    if image.is_floating_point():
+        return 1.0 - image
+    if image.dtype == ember.uint8:
+        return image.bitwise_not()
+    return image.bitwise_xor((1 << _num_value_bits(image.dtype)) - 1)
+
+
+@_register_kernel_internal(invert, _PILImage)
+def _invert_image_pil(image):
+    return F_pil.invert(image)
+
+
+@_register_kernel_internal(invert, tv_tensors.Video)
+def invert_video(video):
+    """Invert a video.
+
+    Args:
+        video (Tensor): ``[..., T, C, H, W]``.
+
+    Example::
+
+        >>> invert_video(ember.ones(1, 1, 1, 1)).item()
+        0.0
+    """
+    return invert_image(video)

@@ -3,6 +3,7 @@ masks, bounding boxes and PIL images, with torchvision 0.29's box and mask geome
 
 Image kernels reuse the v1 code (``_functional_tensor`` on NumPy arrays, ``_functional_pil``
 for Pillow)."""
+import functools
 import numbers
 import warnings
 
@@ -34,6 +35,10 @@ __all__ = [
     "pad", "pad_image", "pad_mask", "pad_bounding_boxes", "pad_video",
     "rotate", "rotate_image", "rotate_mask", "rotate_bounding_boxes", "rotate_video",
     "affine", "affine_image", "affine_mask", "affine_bounding_boxes", "affine_video",
+    "five_crop", "five_crop_image", "five_crop_video", "ten_crop", "ten_crop_image",
+    "ten_crop_video", "perspective", "perspective_image", "perspective_mask",
+    "perspective_bounding_boxes", "perspective_video", "elastic", "elastic_transform",
+    "elastic_image", "elastic_mask", "elastic_bounding_boxes", "elastic_video",
 ]
 
 _INTERPOLATION_STRING_TO_MODE = {m.value: m for m in InterpolationMode}
@@ -1137,7 +1142,9 @@ def _check_fill(image, fill):
         raise ValueError("Argument fill should be either int, float, tuple or list")
 
 
-def _grid_transform(image, matrix, interpolation, fill, out_size=None):
+def _grid_sample_image(image, interpolation, fill, sample, out_size=None):
+    """Check the arguments, run ``sample`` (NumPy ``[N, C, H, W]`` -> resampled) on the image
+    flattened to 4-D and restore its leading dimensions."""
     if interpolation.value not in ("nearest", "bilinear"):
         raise ValueError(f"Interpolation mode '{interpolation.value}' is unsupported with Tensor "
                          f"input")
@@ -1148,9 +1155,16 @@ def _grid_transform(image, matrix, interpolation, fill, out_size=None):
     out_shape = tuple(shape[:-3]) + (c, oh, ow)
     if image.numel() == 0:
         return ember.zeros(out_shape, dtype=image.dtype, device=image.device)
-    arr = _np(image).reshape((-1, c, h, w))
-    out = F_t.affine(arr, matrix, interpolation.value, fill, (ow, oh))
+    out = sample(_np(image).reshape((-1, c, h, w)))
     return _wrap(out.reshape(out_shape), like=image)
+
+
+def _grid_transform(image, matrix, interpolation, fill, out_size=None):
+    h, w = image.shape[-2:]
+    ow, oh = out_size if out_size is not None else (w, h)
+    return _grid_sample_image(
+        image, interpolation, fill,
+        lambda arr: F_t.affine(arr, matrix, interpolation.value, fill, (ow, oh)), (ow, oh))
 
 
 @_dispatch
@@ -1472,3 +1486,514 @@ def rotate_video(video, angle, interpolation=InterpolationMode.NEAREST, expand=F
     """
     return rotate_image(video, angle, interpolation=interpolation, expand=expand, center=center,
                         fill=fill)
+
+
+# ------------------------------------------------------------------------------ five / ten crop
+def _register_multi_crop_kernel(functional, input_type):
+    """Register a kernel returning a tuple of crops; TVTensor inputs get each crop re-wrapped."""
+    def decorator(kernel):
+        @functools.wraps(kernel)
+        def rewrap(inpt, *args, **kwargs):
+            return tuple(tv_tensors.wrap(out, like=inpt)
+                         for out in kernel(_pure(inpt), *args, **kwargs))
+        is_tv_tensor = isinstance(input_type, type) and issubclass(input_type, tv_tensors.TVTensor)
+        _register_kernel_internal(functional, input_type, tv_tensor_wrapper=False)(
+            rewrap if is_tv_tensor else kernel)
+        return kernel
+    return decorator
+
+
+def _check_multi_crop_size(size, image_size):
+    if isinstance(size, numbers.Number):
+        crop = [int(size), int(size)]
+    elif isinstance(size, (tuple, list)) and len(size) == 1:
+        crop = [size[0], size[0]]
+    else:
+        crop = list(size)
+    if len(crop) != 2:
+        raise ValueError("Please provide only two dimensions (h, w) for size.")
+    if crop[1] > image_size[1] or crop[0] > image_size[0]:
+        raise ValueError(f"Requested crop size {size} is bigger than input size "
+                         f"{tuple(image_size)}")
+    return crop
+
+
+@_dispatch
+def five_crop(inpt, size):
+    """The four corner crops and the centre crop of an image or video, as a tuple
+    ``(top_left, top_right, bottom_left, bottom_right, center)`` (see
+    :class:`~ember.vision.transforms.v2.FiveCrop`).
+
+    Args:
+        inpt (Tensor, Image, Video or PIL Image): the input.
+        size (int or sequence): ``(h, w)`` of the crops, or an int for squares.
+
+    Example::
+
+        >>> [c.tolist() for c in five_crop(ember.arange(9).reshape(1, 3, 3), 1)]
+        [[[[0]]], [[[2]]], [[[6]]], [[[8]]], [[[4]]]]
+    """
+
+
+@_register_multi_crop_kernel(five_crop, ember.Tensor)
+@_register_multi_crop_kernel(five_crop, tv_tensors.Image)
+def five_crop_image(image, size):
+    """Five crops of a tensor image ``[..., H, W]``.
+
+    Args:
+        image (Tensor): the image.
+        size (int or sequence): the crop size.
+
+    Example::
+
+        >>> [tuple(c.shape) for c in five_crop_image(ember.zeros(3, 5, 6), [2, 3])][:2]
+        [(3, 2, 3), (3, 2, 3)]
+    """
+    _check_multi_crop_size(size, image.shape[-2:])
+    return F1.five_crop(image, size)
+
+
+@_register_multi_crop_kernel(five_crop, _PILImage)
+def _five_crop_image_pil(image, size):
+    _check_multi_crop_size(size, (image.height, image.width))
+    return F1.five_crop(image, size)
+
+
+@_register_multi_crop_kernel(five_crop, tv_tensors.Video)
+def five_crop_video(video, size):
+    """Five crops of a video ``[..., T, C, H, W]``.
+
+    Args:
+        video (Tensor): the video.
+        size (int or sequence): the crop size.
+
+    Example::
+
+        >>> len(five_crop_video(ember.zeros(2, 3, 4, 4), 2))
+        5
+    """
+    return five_crop_image(video, size)
+
+
+@_dispatch
+def ten_crop(inpt, size, vertical_flip=False):
+    """:func:`five_crop` of the input and of its flipped version (10 crops; see
+    :class:`~ember.vision.transforms.v2.TenCrop`).
+
+    Args:
+        inpt (Tensor, Image, Video or PIL Image): the input.
+        size (int or sequence): the crop size.
+        vertical_flip (bool): flip vertically instead of horizontally. Default: ``False``.
+
+    Example::
+
+        >>> crops = ten_crop(ember.arange(9).reshape(1, 3, 3), 1)
+        >>> crops[0].item(), crops[5].item()
+        (0, 2)
+    """
+
+
+@_register_multi_crop_kernel(ten_crop, ember.Tensor)
+@_register_multi_crop_kernel(ten_crop, tv_tensors.Image)
+def ten_crop_image(image, size, vertical_flip=False):
+    """Ten crops of a tensor image ``[..., H, W]``.
+
+    Args:
+        image (Tensor): the image.
+        size (int or sequence): the crop size.
+        vertical_flip (bool): flip vertically instead of horizontally.
+
+    Example::
+
+        >>> len(ten_crop_image(ember.zeros(3, 4, 4), 2, vertical_flip=True))
+        10
+    """
+    _check_multi_crop_size(size, image.shape[-2:])
+    return F1.ten_crop(image, size, vertical_flip=vertical_flip)
+
+
+@_register_multi_crop_kernel(ten_crop, _PILImage)
+def _ten_crop_image_pil(image, size, vertical_flip=False):
+    _check_multi_crop_size(size, (image.height, image.width))
+    return F1.ten_crop(image, size, vertical_flip=vertical_flip)
+
+
+@_register_multi_crop_kernel(ten_crop, tv_tensors.Video)
+def ten_crop_video(video, size, vertical_flip=False):
+    """Ten crops of a video ``[..., T, C, H, W]``.
+
+    Args:
+        video (Tensor): the video.
+        size (int or sequence): the crop size.
+        vertical_flip (bool): flip vertically instead of horizontally.
+
+    Example::
+
+        >>> tuple(ten_crop_video(ember.zeros(2, 3, 4, 4), 2)[9].shape)
+        (2, 3, 2, 2)
+    """
+    return ten_crop_image(video, size, vertical_flip=vertical_flip)
+
+
+# ------------------------------------------------------------------------------ perspective
+def _perspective_coefficients(startpoints, endpoints, coefficients):
+    if coefficients is not None:
+        if startpoints is not None and endpoints is not None:
+            raise ValueError("The startpoints/endpoints and the coefficients shouldn't be defined "
+                             "concurrently.")
+        if len(coefficients) != 8:
+            raise ValueError("Argument coefficients should have 8 float values")
+        return list(coefficients)
+    if startpoints is not None and endpoints is not None:
+        return F1._get_perspective_coeffs(startpoints, endpoints)
+    raise ValueError("Either the startpoints/endpoints or the coefficients must have non `None` "
+                     "values.")
+
+
+@_dispatch
+def perspective(inpt, startpoints, endpoints, interpolation=InterpolationMode.BILINEAR, fill=None,
+                coefficients=None):
+    """Perspective transformation moving the four ``startpoints`` to the ``endpoints`` (or
+    given directly by its 8 ``coefficients``); see
+    :class:`~ember.vision.transforms.v2.RandomPerspective`.
+
+    Args:
+        inpt (Tensor, TVTensor or PIL Image): the input.
+        startpoints (list of [x, y], optional): corners ``[top-left, top-right, bottom-right,
+            bottom-left]`` of the original.
+        endpoints (list of [x, y], optional): where they go.
+        interpolation (InterpolationMode, str or int): bilinear (default) or nearest for
+            tensors (masks always nearest).
+        fill (number or sequence, optional): value outside the transformed input.
+        coefficients (list of 8 floats, optional): instead of the points.
+
+    Example::
+
+        >>> pts = [[0, 0], [3, 0], [3, 3], [0, 3]]
+        >>> img = ember.rand(1, 4, 4)
+        >>> bool((perspective(img, pts, pts) - img).abs().max() < 1e-6)
+        True
+    """
+
+
+@_register_kernel_internal(perspective, ember.Tensor)
+@_register_kernel_internal(perspective, tv_tensors.Image)
+def perspective_image(image, startpoints, endpoints, interpolation=InterpolationMode.BILINEAR,
+                      fill=None, coefficients=None):
+    """Perspective transformation of a tensor image ``[..., C, H, W]``.
+
+    Args:
+        image (Tensor): the image.
+        startpoints, endpoints, interpolation, fill, coefficients: as in :func:`perspective`.
+
+    Example::
+
+        >>> coeffs = [1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0]  # sample one pixel to the right
+        >>> perspective_image(ember.tensor([[[1., 2., 3.]]]), None, None, fill=0,
+        ...                   coefficients=coeffs).tolist()
+        [[[2.0, 3.0, 0.0]]]
+    """
+    coeffs = _perspective_coefficients(startpoints, endpoints, coefficients)
+    interpolation = _check_interpolation(interpolation)
+    return _grid_sample_image(image, interpolation, fill,
+                              lambda arr: F_t.perspective(arr, coeffs, interpolation.value, fill))
+
+
+@_register_kernel_internal(perspective, _PILImage)
+def _perspective_image_pil(image, startpoints, endpoints, interpolation=InterpolationMode.BILINEAR,
+                           fill=None, coefficients=None):
+    coeffs = _perspective_coefficients(startpoints, endpoints, coefficients)
+    interpolation = _check_interpolation(interpolation)
+    return F_pil.perspective(image, coeffs, interpolation=pil_modes_mapping[interpolation],
+                             fill=fill)
+
+
+def _box_corners(xyxy):
+    """The four corners ``(x1, y1), (x2, y1), (x2, y2), (x1, y2)`` of ``[N, 4]`` XYXY boxes,
+    as ``[N * 4, 2]``."""
+    return xyxy[:, [0, 1, 2, 1, 2, 3, 0, 3]].reshape(-1, 2)
+
+
+def _enclosing_boxes(points):
+    """``[N * 4, 2]`` corner points -> the ``[N, 4]`` XYXY boxes enclosing each group of 4."""
+    points = points.reshape(-1, 4, 2)
+    return ember.cat([points.amin(dim=1), points.amax(dim=1)], dim=1)
+
+
+def perspective_bounding_boxes(bounding_boxes, format, canvas_size, startpoints, endpoints,
+                               coefficients=None, clamping_mode="soft"):
+    """The boxes enclosing the perspective-transformed corners of each box, clamped to the
+    canvas.
+
+    Args:
+        bounding_boxes (Tensor): the boxes ``[..., 4]``.
+        format (BoundingBoxFormat): their format.
+        canvas_size (two ints): ``(H, W)``.
+        startpoints, endpoints, coefficients: as in :func:`perspective`.
+        clamping_mode (str or None): clamp to the canvas or not.
+
+    Example::
+
+        >>> pts = [[0, 0], [9, 0], [9, 9], [0, 9]]
+        >>> perspective_bounding_boxes(ember.tensor([[1., 2., 3., 4.]]), BoundingBoxFormat.XYXY,
+        ...                            (10, 10), pts, pts).tolist()
+        [[1.0, 2.0, 3.0, 4.0]]
+    """
+    if bounding_boxes.numel() == 0:
+        return bounding_boxes
+    c = _perspective_coefficients(startpoints, endpoints, coefficients)
+    format = tv_tensors._parse_format(format)
+    original_shape, original_dtype = bounding_boxes.shape, bounding_boxes.dtype
+    boxes = _convert_bounding_box_format(bounding_boxes, format,
+                                         BoundingBoxFormat.XYXY).reshape(-1, 4)
+    dtype = boxes.dtype if boxes.is_floating_point() else ember.float32
+    denom = c[0] * c[4] - c[1] * c[3]
+    if denom == 0:
+        raise RuntimeError(f"Provided perspective_coeffs {c} can not be inverted to transform "
+                           f"bounding boxes. Denominator is zero, denom={denom}")
+    # the image coefficients map output -> input pixels; boxes need the inverse map
+    inv = [(c[4] - c[5] * c[7]) / denom, (-c[1] + c[2] * c[7]) / denom,
+           (c[1] * c[5] - c[2] * c[4]) / denom, (-c[3] + c[5] * c[6]) / denom,
+           (c[0] - c[2] * c[6]) / denom, (-c[0] * c[5] + c[2] * c[3]) / denom,
+           (-c[4] * c[6] + c[3] * c[7]) / denom, (-c[0] * c[7] + c[1] * c[6]) / denom]
+    theta1 = ember.tensor([inv[0:3], inv[3:6]], dtype=dtype, device=boxes.device)
+    theta2 = ember.tensor([[inv[6], inv[7], 1.0]] * 2, dtype=dtype, device=boxes.device)
+    points = _box_corners(boxes).to(dtype)
+    points = ember.cat([points, ember.ones(points.shape[0], 1, dtype=dtype,
+                                           device=boxes.device)], dim=-1)
+    transformed = ember.matmul(points, theta1.T) / ember.matmul(points, theta2.T)
+    out = clamp_bounding_boxes(_enclosing_boxes(transformed), format=BoundingBoxFormat.XYXY,
+                               canvas_size=canvas_size, clamping_mode=clamping_mode)
+    out = _convert_bounding_box_format(out, BoundingBoxFormat.XYXY, format)
+    return out.reshape(original_shape).to(original_dtype)
+
+
+@_register_kernel_internal(perspective, tv_tensors.BoundingBoxes, tv_tensor_wrapper=False)
+def _perspective_bounding_boxes_dispatch(inpt, startpoints, endpoints, coefficients=None,
+                                         **kwargs):
+    out = perspective_bounding_boxes(_pure(inpt), inpt.format, inpt.canvas_size, startpoints,
+                                     endpoints, coefficients=coefficients,
+                                     clamping_mode=inpt.clamping_mode)
+    return tv_tensors.wrap(out, like=inpt)
+
+
+def perspective_mask(mask, startpoints, endpoints, fill=None, coefficients=None):
+    """Perspective transformation of a mask (nearest interpolation).
+
+    Args:
+        mask (Tensor): ``[..., H, W]``.
+        startpoints, endpoints, fill, coefficients: as in :func:`perspective`.
+
+    Example::
+
+        >>> pts = [[0, 0], [1, 0], [1, 1], [0, 1]]
+        >>> perspective_mask(ember.tensor([[1, 2], [3, 4]]), pts, pts).tolist()
+        [[1, 2], [3, 4]]
+    """
+    return _with_channel(perspective_image)(mask, startpoints, endpoints,
+                                            interpolation=InterpolationMode.NEAREST, fill=fill,
+                                            coefficients=coefficients)
+
+
+@_register_kernel_internal(perspective, tv_tensors.Mask, tv_tensor_wrapper=False)
+def _perspective_mask_dispatch(inpt, startpoints, endpoints, fill=None, coefficients=None,
+                               **kwargs):
+    out = perspective_mask(_pure(inpt), startpoints, endpoints, fill=fill,
+                           coefficients=coefficients)
+    return tv_tensors.wrap(out, like=inpt)
+
+
+@_register_kernel_internal(perspective, tv_tensors.Video)
+def perspective_video(video, startpoints, endpoints, interpolation=InterpolationMode.BILINEAR,
+                      fill=None, coefficients=None):
+    """Perspective transformation of a video ``[..., T, C, H, W]``.
+
+    Args:
+        video (Tensor): the video.
+        startpoints, endpoints, interpolation, fill, coefficients: as in :func:`perspective`.
+
+    Example::
+
+        >>> pts = [[0, 0], [3, 0], [3, 3], [0, 3]]
+        >>> end = [[1, 0], [3, 0], [3, 3], [0, 3]]
+        >>> tuple(perspective_video(ember.rand(2, 3, 4, 4), pts, end).shape)
+        (2, 3, 4, 4)
+    """
+    return perspective_image(video, startpoints, endpoints, interpolation=interpolation,
+                             fill=fill, coefficients=coefficients)
+
+
+# ------------------------------------------------------------------------------ elastic
+def _identity_grid(height, width, dtype):
+    """torchvision's ``_create_identity_grid`` in ``dtype``: pixel-centre coordinates in
+    [-1, 1], ``[1, H, W, 2]`` (x then y)."""
+    xs = F_t._linspace((-width + 1) / width, (width - 1) / width, width, dtype)
+    ys = F_t._linspace((-height + 1) / height, (height - 1) / height, height, dtype)
+    grid = np.empty((1, height, width, 2), dtype=dtype)
+    grid[..., 0], grid[..., 1] = xs[None, :], ys[:, None]
+    return grid
+
+
+def _check_displacement(displacement, height, width):
+    if not isinstance(displacement, ember.Tensor):
+        raise TypeError("Argument displacement should be a Tensor")
+    expected_shape = (1, height, width, 2)
+    if tuple(displacement.shape) != expected_shape:
+        raise ValueError(f"Argument displacement shape should be {expected_shape}, but given "
+                         f"{displacement.shape}")
+    return _np(displacement)
+
+
+@_dispatch
+def elastic(inpt, displacement, interpolation=InterpolationMode.BILINEAR, fill=None):
+    """Warp by a displacement field: output pixel ``p`` (normalised ``[-1, 1]`` coordinates)
+    samples the input at ``p + displacement[0, y, x]`` (see
+    :class:`~ember.vision.transforms.v2.ElasticTransform`). Boxes use the approximate inverse
+    ``p - displacement``.
+
+    Args:
+        inpt (Tensor, TVTensor or PIL Image): the input.
+        displacement (Tensor): ``[1, H, W, 2]``.
+        interpolation (InterpolationMode, str or int): bilinear (default) or nearest.
+        fill (number or sequence, optional): value sampled from outside the input.
+
+    Example::
+
+        >>> img = ember.rand(3, 4, 5)
+        >>> bool((elastic(img, ember.zeros(1, 4, 5, 2)) - img).abs().max() < 1e-6)
+        True
+    """
+
+
+elastic_transform = elastic
+
+
+@_register_kernel_internal(elastic, ember.Tensor)
+@_register_kernel_internal(elastic, tv_tensors.Image)
+def elastic_image(image, displacement, interpolation=InterpolationMode.BILINEAR, fill=None):
+    """Elastic warp of a tensor image ``[..., C, H, W]`` (sampled in the image's float dtype,
+    float32 for integer images).
+
+    Args:
+        image (Tensor): the image.
+        displacement (Tensor): ``[1, H, W, 2]``.
+        interpolation (InterpolationMode, str or int): bilinear (default) or nearest.
+        fill (number or sequence, optional): outside value.
+
+    Example::
+
+        >>> shift = ember.zeros(1, 1, 3, 2)
+        >>> shift[..., 0] = 2 / 3  # one pixel to the right, in [-1, 1] units
+        >>> elastic_image(ember.tensor([[[1., 2., 3.]]]), shift, fill=0).tolist()
+        [[[2.0, 3.0, 0.0]]]
+    """
+    if not isinstance(displacement, ember.Tensor):
+        raise TypeError("Argument displacement should be a Tensor")
+    interpolation = _check_interpolation(interpolation)
+    height, width = image.shape[-2:]
+    dtype = _np(image).dtype if image.is_floating_point() else np.dtype(np.float32)
+    if dtype == np.float16:
+        dtype = np.dtype(np.float32)
+    disp = _check_displacement(displacement, height, width).astype(dtype)
+    grid = (_identity_grid(height, width, dtype) + disp)[0]
+    return _grid_sample_image(
+        image, interpolation, fill,
+        lambda arr: F_t.apply_grid_transform(arr, grid, interpolation.value, fill))
+
+
+@_register_kernel_internal(elastic, _PILImage)
+def _elastic_image_pil(image, displacement, interpolation=InterpolationMode.BILINEAR, fill=None):
+    out = elastic_image(F1.pil_to_tensor(image), displacement, interpolation=interpolation,
+                        fill=fill)
+    return F1.to_pil_image(out, mode=image.mode)
+
+
+def elastic_bounding_boxes(bounding_boxes, format, canvas_size, displacement,
+                           clamping_mode="soft"):
+    """Boxes through an elastic warp, approximating its inverse by ``identity - displacement``
+    at each (rounded-up) corner.
+
+    Args:
+        bounding_boxes (Tensor): the boxes ``[..., 4]``.
+        format (BoundingBoxFormat): their format.
+        canvas_size (two ints): ``(H, W)``.
+        displacement (Tensor): ``[1, H, W, 2]``.
+        clamping_mode (str or None): clamp to the canvas or not.
+
+    Example::
+
+        >>> elastic_bounding_boxes(ember.tensor([[1., 1., 3., 3.]]), BoundingBoxFormat.XYXY,
+        ...                        (4, 4), ember.zeros(1, 4, 4, 2)).tolist()
+        [[1.0, 1.0, 3.0, 3.0]]
+    """
+    disp = _check_displacement(displacement, canvas_size[0], canvas_size[1])
+    if bounding_boxes.numel() == 0:
+        return bounding_boxes
+    format = tv_tensors._parse_format(format)
+    dtype = _np(bounding_boxes).dtype if bounding_boxes.is_floating_point() \
+        else np.dtype(np.float32)
+    original_shape = bounding_boxes.shape
+    boxes = _convert_bounding_box_format(bounding_boxes, format,
+                                         BoundingBoxFormat.XYXY).reshape(-1, 4)
+    inv_grid = _identity_grid(canvas_size[0], canvas_size[1], dtype) - disp.astype(dtype)
+    points = _np(_box_corners(boxes))
+    if np.issubdtype(points.dtype, np.floating):
+        points = np.ceil(points)
+    index = points.astype(np.int64)
+    ix = np.clip(index[:, 0], 0, canvas_size[1] - 1)
+    iy = np.clip(index[:, 1], 0, canvas_size[0] - 1)
+    half_size = (dtype.type(0.5) * np.array(canvas_size[::-1], dtype=dtype)).astype(dtype)
+    transformed = ((inv_grid[0, iy, ix, :] + dtype.type(1)) * half_size - dtype.type(0.5))
+    out = _enclosing_boxes(_wrap(transformed.astype(dtype), like=None)).to(boxes.dtype)
+    if bounding_boxes.device.type != "cpu":
+        out = out.to(bounding_boxes.device)
+    out = clamp_bounding_boxes(out, format=BoundingBoxFormat.XYXY, canvas_size=canvas_size,
+                               clamping_mode=clamping_mode)
+    return _convert_bounding_box_format(out, BoundingBoxFormat.XYXY, format).reshape(original_shape)
+
+
+@_register_kernel_internal(elastic, tv_tensors.BoundingBoxes, tv_tensor_wrapper=False)
+def _elastic_bounding_boxes_dispatch(inpt, displacement, **kwargs):
+    out = elastic_bounding_boxes(_pure(inpt), inpt.format, inpt.canvas_size, displacement,
+                                 clamping_mode=inpt.clamping_mode)
+    return tv_tensors.wrap(out, like=inpt)
+
+
+def elastic_mask(mask, displacement, fill=None):
+    """Elastic warp of a mask (nearest interpolation).
+
+    Args:
+        mask (Tensor): ``[..., H, W]``.
+        displacement (Tensor): ``[1, H, W, 2]``.
+        fill (number, optional): outside value.
+
+    Example::
+
+        >>> elastic_mask(ember.tensor([[1, 2], [3, 4]]), ember.zeros(1, 2, 2, 2)).tolist()
+        [[1, 2], [3, 4]]
+    """
+    return _with_channel(elastic_image)(mask, displacement,
+                                        interpolation=InterpolationMode.NEAREST, fill=fill)
+
+
+@_register_kernel_internal(elastic, tv_tensors.Mask, tv_tensor_wrapper=False)
+def _elastic_mask_dispatch(inpt, displacement, fill=None, **kwargs):
+    return tv_tensors.wrap(elastic_mask(_pure(inpt), displacement, fill=fill), like=inpt)
+
+
+@_register_kernel_internal(elastic, tv_tensors.Video)
+def elastic_video(video, displacement, interpolation=InterpolationMode.BILINEAR, fill=None):
+    """Elastic warp of a video ``[..., T, C, H, W]`` (the same field for every frame).
+
+    Args:
+        video (Tensor): the video.
+        displacement (Tensor): ``[1, H, W, 2]``.
+        interpolation (InterpolationMode, str or int): bilinear (default) or nearest.
+        fill (number or sequence, optional): outside value.
+
+    Example::
+
+        >>> tuple(elastic_video(ember.rand(2, 3, 4, 4), ember.zeros(1, 4, 4, 2)).shape)
+        (2, 3, 4, 4)
+    """
+    return elastic_image(video, displacement, interpolation=interpolation, fill=fill)

@@ -15,7 +15,8 @@ from ._utils import _PILImage, _dispatch, _register_kernel_internal, is_pure_ten
 __all__ = ["to_dtype", "to_dtype_image", "to_dtype_video", "convert_image_dtype", "normalize",
            "normalize_image", "normalize_video", "gaussian_blur", "gaussian_blur_image",
            "gaussian_blur_video", "sanitize_bounding_boxes", "erase", "erase_image",
-           "erase_video", "to_image", "pil_to_tensor", "to_pil_image"]
+           "erase_video", "to_image", "pil_to_tensor", "to_pil_image", "gaussian_noise",
+           "gaussian_noise_image", "gaussian_noise_video"]
 
 _VALUE_BITS = {"uint8": 8, "int8": 7, "int16": 15, "uint16": 16, "int32": 31, "int64": 63,
                "uint32": 32, "uint64": 64}
@@ -440,3 +441,78 @@ def to_image(inpt):
 
 pil_to_tensor = F1.pil_to_tensor
 to_pil_image = F1.to_pil_image
+
+
+# ------------------------------------------------------------------------------ noise
+@_dispatch
+def gaussian_noise(inpt, mean=0.0, sigma=0.1, clip=True):
+    """Add Gaussian noise ``N(mean, sigma)`` to a float image in [0, 1] or a uint8 image (in
+    units of 1/255 of its range); see :class:`~ember.vision.transforms.v2.GaussianNoise`.
+
+    Args:
+        inpt (Tensor, Image or Video): the input (PIL images are not supported).
+        mean (float): mean of the noise. Default: 0.
+        sigma (float): its standard deviation (non-negative). Default: 0.1.
+        clip (bool): clamp the result to the valid range. Default: ``True``.
+
+    Example::
+
+        >>> out = gaussian_noise(ember.full((1, 4, 4), 0.5), sigma=0.0, mean=0.25)
+        >>> out.unique().tolist()
+        [0.75]
+    """
+
+
+@_register_kernel_internal(gaussian_noise, ember.Tensor)
+@_register_kernel_internal(gaussian_noise, tv_tensors.Image)
+def gaussian_noise_image(image, mean=0.0, sigma=0.1, clip=True):
+    """Gaussian noise on a float or uint8 tensor image (one draw per pixel, from ember's
+    default generator).
+
+    Args:
+        image (Tensor): the image.
+        mean (float): mean of the noise. Default: 0.
+        sigma (float): standard deviation. Default: 0.1.
+        clip (bool): clamp to [0, 1] (float) or [0, 255] (uint8). Default: ``True``.
+
+    Example::
+
+        >>> gaussian_noise_image(ember.full((1, 1, 1), 250, dtype=ember.uint8), 0.1, 0.0).item()
+        255
+    """
+    if sigma < 0:
+        raise ValueError(f"sigma shouldn't be negative. Got {sigma}")
+    if image.is_floating_point():
+        out = image + (mean + ember.randn_like(image) * sigma)
+        return ember.clamp(out, 0, 1) if clip else out
+    if image.dtype == ember.uint8:
+        noise = (mean * 255 + ember.randn_like(image, dtype=ember.float32) * (sigma * 255))
+        out = image + noise.to(ember.int16)
+        if clip:
+            out = ember.clamp(out, 0, 255)
+        return out.to(ember.uint8)
+    raise ValueError(f"Input tensor is expected to be in uint8 or float dtype, got "
+                     f"dtype={image.dtype}")
+
+
+@_register_kernel_internal(gaussian_noise, tv_tensors.Video)
+def gaussian_noise_video(video, mean=0.0, sigma=0.1, clip=True):
+    """Gaussian noise on a video (every frame gets its own noise).
+
+    Args:
+        video (Tensor): ``[..., T, C, H, W]``.
+        mean (float): mean of the noise. Default: 0.
+        sigma (float): standard deviation. Default: 0.1.
+        clip (bool): clamp to the valid range. Default: ``True``.
+
+    Example::
+
+        >>> gaussian_noise_video(ember.zeros(2, 1, 2, 2)).shape
+        torch.Size([2, 1, 2, 2])
+    """
+    return gaussian_noise_image(video, mean=mean, sigma=sigma, clip=clip)
+
+
+@_register_kernel_internal(gaussian_noise, _PILImage)
+def _gaussian_noise_pil(image, mean=0.0, sigma=0.1, clip=True):
+    raise ValueError("Gaussian Noise is not implemented for PIL images.")
