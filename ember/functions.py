@@ -781,11 +781,16 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
         (torch.int64, torch.Size([3]), True)
         >>> ember.randint(3, (2, 2)).shape
         torch.Size([2, 2])
+        >>> ember.randint(3, size=(2,)).shape
+        torch.Size([2])
     """
     if size is None:
         low, high, size = 0, low, high
-    if high is None:
-        raise TypeError("randint() missing required argument 'high'")
+    elif high is None:  # randint(high, size=...)
+        low, high = 0, low
+    if high is None or size is None:
+        raise TypeError("randint() missing required arguments: 'high' and 'size' (use "
+                        "randint(high, size) or randint(low, high, size))")
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= "
                            f"to={high}")
