@@ -786,7 +786,7 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
     """
     if size is None:
         low, high, size = 0, low, high
-    elif high is None:  # randint(high, size=...)
+    elif high is None and low != 0:  # randint(high, size=...); low=0 alone is no bound
         low, high = 0, low
     if high is None or size is None:
         raise TypeError("randint() missing required arguments: 'high' and 'size' (use "
