@@ -1104,31 +1104,6 @@ def resized_crop_video(video, top, left, height, width, size,
 
 
 # ------------------------------------------------------------------------------ affine / rotate
-def _affine_parse_args(angle, translate, scale, shear, center):
-    if not isinstance(angle, (int, float)):
-        raise TypeError("Argument angle should be int or float")
-    if not isinstance(translate, (list, tuple)):
-        raise TypeError("Argument translate should be a sequence")
-    if len(translate) != 2:
-        raise ValueError("Argument translate should be a sequence of length 2")
-    if scale <= 0.0:
-        raise ValueError("Argument scale should be positive")
-    if not isinstance(shear, (numbers.Number, list, tuple)):
-        raise TypeError("Shear should be either a single value or a sequence of two values")
-    angle = float(angle)
-    translate = list(translate)
-    if isinstance(shear, numbers.Number):
-        shear = [shear, 0.0]
-    shear = list(shear)
-    if len(shear) == 1:
-        shear = [shear[0], shear[0]]
-    if len(shear) != 2:
-        raise ValueError(f"Shear should be a sequence containing two values. Got {shear}")
-    if center is not None:
-        if not isinstance(center, (list, tuple)):
-            raise TypeError("Argument center should be a sequence")
-        center = [float(c) for c in center]
-    return angle, translate, shear, center
 
 
 def _check_fill(image, fill):
@@ -1209,7 +1184,7 @@ def affine_image(image, angle, translate, scale, shear, interpolation=Interpolat
         [0.0, 1.0, 1.0]
     """
     interpolation = _check_interpolation(interpolation)
-    angle, translate, shear, center = _affine_parse_args(angle, translate, scale, shear, center)
+    angle, translate, shear, center = F1._affine_parse_args(angle, translate, scale, shear, center)
     height, width = image.shape[-2:]
     center_f = [0.0, 0.0]
     if center is not None:
@@ -1223,7 +1198,7 @@ def affine_image(image, angle, translate, scale, shear, interpolation=Interpolat
 def _affine_image_pil(image, angle, translate, scale, shear, interpolation=InterpolationMode.NEAREST,
                       fill=None, center=None):
     interpolation = _check_interpolation(interpolation)
-    angle, translate, shear, center = _affine_parse_args(angle, translate, scale, shear, center)
+    angle, translate, shear, center = F1._affine_parse_args(angle, translate, scale, shear, center)
     width, height = image.size
     if center is None:
         center = [width * 0.5, height * 0.5]
@@ -1243,7 +1218,7 @@ def _affine_bounding_boxes_with_expand(bounding_boxes, format, canvas_size, angl
     need_cast = not bounding_boxes.is_floating_point()
     boxes = bounding_boxes.float() if need_cast else bounding_boxes
     boxes = _convert_bounding_box_format(boxes, format, BoundingBoxFormat.XYXY).reshape(-1, 4)
-    angle, translate, shear, center = _affine_parse_args(angle, translate, scale, shear, center)
+    angle, translate, shear, center = F1._affine_parse_args(angle, translate, scale, shear, center)
     if center is None:
         height, width = canvas_size
         center = [width * 0.5, height * 0.5]
