@@ -892,6 +892,21 @@ class RandomRotation(_Transform):
         return format_string
 
 
+def _check_affine_ranges(translate, scale):
+    """RandomAffine's checks of ``translate`` (fractions in [0, 1]) and ``scale`` (positive)."""
+    if translate is not None:
+        _check_sequence_input(translate, "translate", req_sizes=(2,))
+        for t in translate:
+            if not (0.0 <= t <= 1.0):
+                raise ValueError("translation values should be between 0 and 1")
+    if scale is not None:
+        _check_sequence_input(scale, "scale", req_sizes=(2,))
+        for s in scale:
+            if s <= 0:
+                raise ValueError("scale values should be positive")
+    return translate, scale
+
+
 class RandomAffine(_Transform):
     """Random affine transformation keeping the center invariant.
 
@@ -923,18 +938,7 @@ class RandomAffine(_Transform):
         if isinstance(interpolation, int):
             interpolation = _interpolation_modes_from_int(interpolation)
         self.degrees = _setup_angle(degrees, name="degrees", req_sizes=(2,))
-        if translate is not None:
-            _check_sequence_input(translate, "translate", req_sizes=(2,))
-            for t in translate:
-                if not (0.0 <= t <= 1.0):
-                    raise ValueError("translation values should be between 0 and 1")
-        self.translate = translate
-        if scale is not None:
-            _check_sequence_input(scale, "scale", req_sizes=(2,))
-            for s in scale:
-                if s <= 0:
-                    raise ValueError("scale values should be positive")
-        self.scale = scale
+        self.translate, self.scale = _check_affine_ranges(translate, scale)
         if shear is not None:
             self.shear = _setup_angle(shear, name="shear", req_sizes=(2, 4))
         else:

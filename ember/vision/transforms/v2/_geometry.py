@@ -288,18 +288,7 @@ class RandomAffine(Transform):
                  fill=0, center=None):
         super().__init__()
         self.degrees = _setup_angle(degrees, name="degrees", req_sizes=(2,))
-        if translate is not None:
-            _check_sequence_input(translate, "translate", req_sizes=(2,))
-            for t in translate:
-                if not (0.0 <= t <= 1.0):
-                    raise ValueError("translation values should be between 0 and 1")
-        self.translate = translate
-        if scale is not None:
-            _check_sequence_input(scale, "scale", req_sizes=(2,))
-            for s in scale:
-                if s <= 0:
-                    raise ValueError("scale values should be positive")
-        self.scale = scale
+        self.translate, self.scale = _v1._check_affine_ranges(translate, scale)
         self.shear = _setup_angle(shear, name="shear", req_sizes=(2, 4)) if shear is not None \
             else shear
         self.interpolation = interpolation
