@@ -519,7 +519,9 @@ def bernoulli_(self, p=0.5, *, generator=None):
         tensor([1., 1., 1.])
     """
     from .random import _get
-    pr = p.detach().cpu()._data if isinstance(p, Tensor) else p
+    pr = p._data if isinstance(p, Tensor) else p
+    if hasattr(pr, "get"):  # the draw is on the host: host values of p (meta: its zeros)
+        pr = pr.get()
     arr = (_get(generator, self.device)._rng.random(self._data.shape) < pr)
     return _fill_random(self, arr)
 

@@ -1192,15 +1192,15 @@ def div(input, other, *, rounding_mode=None, out=None):
         return _out(out, q.trunc() if rounding_mode == "trunc" else q.floor())
     xa = a._data if isinstance(a, Tensor) else a
     xb = b._data if isinstance(b, Tensor) else b
-    if np.any(np.asarray(xb) == 0):
+    xp = get_xp(xa if isinstance(a, Tensor) else xb)  # stay on the operands' device
+    if bool((xb == 0).any() if isinstance(b, Tensor) else xp.asarray(xb == 0)):
         raise RuntimeError("ZeroDivisionError")
     if rounding_mode == "floor":
-        res = np.floor_divide(xa, xb)
+        res = xp.floor_divide(xa, xb)
     else:
-        q = np.floor_divide(xa, xb)
-        res = np.where((np.remainder(xa, xb) != 0) & ((np.asarray(xa) < 0) != (np.asarray(xb) < 0)),
-                       q + 1, q)
-    return _out(out, wrap(np.asarray(res), rt))
+        q = xp.floor_divide(xa, xb)
+        res = xp.where((xp.remainder(xa, xb) != 0) & ((xa < 0) != (xb < 0)), q + 1, q)
+    return _out(out, wrap(xp.asarray(res), rt))
 
 
 divide = div

@@ -852,9 +852,10 @@ def pdist(input, p=2):
     if input.ndim != 2:
         raise RuntimeError(f"pdist only supports 2D tensors, got: {input.ndim}D")
     n = input.shape[0]
-    iu = np.triu_indices(n, 1)
-    i = _wrap(iu[0].astype(np.int64), D.int64)
-    j = _wrap(iu[1].astype(np.int64), D.int64)
+    iu = np.triu_indices(n, 1)  # host row/column numbers, moved to the input's device
+    xp = get_xp(input._data)
+    i = _wrap(xp.asarray(iu[0].astype(np.int64)), D.int64)
+    j = _wrap(xp.asarray(iu[1].astype(np.int64)), D.int64)
     diff = input.index_select(0, i) - input.index_select(0, j)
     return _F.vector_norm(diff, p, -1)
 

@@ -418,7 +418,7 @@ class Pow(Function):
         with np.errstate(divide="ignore", invalid="ignore"):
             if isinstance(a, Tensor) and not dtype_.is_floating_point and \
                     not dtype_.is_complex:
-                if (np.asarray(xb) < 0).any():
+                if (xp.asarray(xb) < 0).any():  # xp: np.asarray refuses CuPy arrays
                     raise RuntimeError("Integers to negative integer powers are not allowed.")
             out = wrap(xp.power(xa, xb), dtype_)
         _save_operands(ctx, a, b, out)

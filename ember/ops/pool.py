@@ -96,14 +96,15 @@ class TiledArg:
     gradient stage by stage with 1-D friendly ops; ``array()`` builds (once) the combined
     kernel-offset number that ``flat_indices`` / ``gather_raw`` use.
     """
-    __slots__ = ("stages", "geo", "shape", "_arg")
+    __slots__ = ("stages", "geo", "shape", "_arg", "xp")
 
-    def __init__(self, stages, geo, shape):
+    def __init__(self, stages, geo, shape, xp=np):
         self.stages, self.geo, self.shape, self._arg = stages, geo, shape, None
+        self.xp = xp    # the pooled array's module: no stage (every k == 1) still needs zeros
 
     def array(self):
         if self._arg is None:
-            xp = get_xp(self.stages[0][2]) if self.stages else np
+            xp = self.xp
             adt = _arg_dtype(len(self.geo.offsets))
             arg = None
             inner = 1
@@ -164,7 +165,7 @@ def _tiled_max(x, geo, need_arg):
         cur = best
     if cur.base is not None and xp.may_share_memory(cur, x):    # every kernel dim was 1
         cur = cur.copy()
-    return cur, (TiledArg(stages, geo, cur.shape) if need_arg else None)
+    return cur, (TiledArg(stages, geo, cur.shape, xp) if need_arg else None)
 
 
 def _tiled_scatter(g, targ, geo, covered):
@@ -218,18 +219,19 @@ class SepArg:
     stage's shape, or None for a single offset. ``array()`` builds (once) the combined
     kernel-offset number that ``flat_indices`` / ``gather_raw`` use.
     """
-    __slots__ = ("stages", "geo", "shape", "_arg")
+    __slots__ = ("stages", "geo", "shape", "_arg", "xp")
 
-    def __init__(self, stages, geo, shape):
+    def __init__(self, stages, geo, shape, xp=np):
         self.stages, self.geo, self.shape, self._arg = stages, geo, shape, None
+        self.xp = xp    # the pooled array's module (a stage with k == 1 keeps no array)
 
     def array(self):
         if self._arg is None:
             adt = _arg_dtype(len(self.geo.offsets))
             arg = None
             inner = 1
+            xp = self.xp
             for i, k, s, p, d, n, a in self.stages:
-                xp = get_xp(a) if a is not None else np
                 a = (xp.zeros(self._stage_shape(i), dtype=adt) if a is None
                      else a.astype(adt))
                 if arg is not None:   # the inner dims' winner at the winning position
@@ -245,7 +247,7 @@ class SepArg:
                     a = a * adt.type(inner) + prev
                 arg = a
                 inner *= k
-            self._arg = arg if arg is not None else np.zeros(self.shape, dtype=adt)
+            self._arg = arg if arg is not None else xp.zeros(self.shape, dtype=adt)
         return self._arg
 
     def _stage_shape(self, i):
@@ -353,7 +355,7 @@ def _sep_max(x, geo, need_arg):
         cur = best
     if cur is x:
         cur = x.copy()
-    return cur, (SepArg(stages, geo, cur.shape) if need_arg else None)
+    return cur, (SepArg(stages, geo, cur.shape, xp) if need_arg else None)
 
 
 def _sep_expand(xp, g, ax, k, s, p, d, n, a):
