@@ -907,37 +907,40 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
 
 
 def _check_class_target(input, target, weight, label_smoothing=0.0):
-    from ..ops._common import check_same_device
-    check_same_device(input, target)
-    if weight is not None:
-        check_same_device(input, weight)
-    if input.ndim == 0:
+    # (raw shape tuples: this runs on every loss call, Size objects cost ~10 us here)
+    if type(input._data) is not type(target._data) or (
+            weight is not None and type(weight._data) is not type(input._data)):
+        from ..ops._common import check_same_device
+        check_same_device(input, target)
+        if weight is not None:
+            check_same_device(input, weight)
+    xs, ts = input._data.shape, target._data.shape
+    if not xs:
         raise ValueError("Expected input to have at least 1 dimension, got 0")
-    n_cls = input.shape[0] if input.ndim == 1 else input.shape[1]
+    n_cls = xs[0] if len(xs) == 1 else xs[1]
     if not (0.0 <= label_smoothing <= 1.0):
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "
                            f"{label_smoothing}")
     if weight is not None and (weight.ndim != 1 or weight.shape[0] != n_cls):
         raise RuntimeError(f"weight tensor should be defined either for all {n_cls} classes or "
                            f"no classes but got weight tensor of shape: {list(weight.shape)}")
-    prob = target._dtype.is_floating_point and target.shape == input.shape
-    if prob:
+    if target._dtype.is_floating_point and ts == xs:
         return True
     if target._dtype not in (D.int64, D.uint8):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
                            f"{_ops.torch_type_name(target._dtype)}")
-    if input.ndim == 1:
-        if target.ndim != 0:
+    if len(xs) == 1:
+        if ts:
             raise RuntimeError("1D target tensor expected, multi-target not supported" if
-                               target.ndim > 1 else "0D or 1D target tensor expected, "
+                               len(ts) > 1 else "0D or 1D target tensor expected, "
                                "multi-target not supported")
         return False
-    if target.ndim == 0 or target.shape[0] != input.shape[0]:
-        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
-                         f"batch_size ({target.shape[0] if target.ndim else 1}).")
-    expected = (input.shape[0],) + tuple(input.shape[2:])
-    if tuple(target.shape) != expected:
-        raise RuntimeError(f"Expected target size {list(expected)}, got {list(target.shape)}")
+    if not ts or ts[0] != xs[0]:
+        raise ValueError(f"Expected input batch_size ({xs[0]}) to match target "
+                         f"batch_size ({ts[0] if ts else 1}).")
+    expected = (xs[0],) + tuple(xs[2:])
+    if tuple(ts) != expected:
+        raise RuntimeError(f"Expected target size {list(expected)}, got {list(ts)}")
     return False
 
 
