@@ -376,7 +376,11 @@ class Sub(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return g, (-g if ctx.needs_input_grad[1] else None)
+        if not ctx.needs_input_grad[1]:
+            return g, None
+        if not STATE.enabled and g._dtype in _PLAIN_FLOATS:
+            return g, wrap(-g._data, g._dtype)  # (raw, as in Mul.backward)
+        return g, -g
 
 
 class Mul(Function):
@@ -389,8 +393,29 @@ class Mul(Function):
     def backward(ctx, g):
         a, b = _operands(ctx)
         na, nb = ctx.needs_input_grad
+        if not STATE.enabled and g._dtype in _PLAIN_FLOATS:
+            # NOTE: no graph is recorded (the usual loss.backward()): multiply the raw arrays
+            # instead of going through Function.apply (~4 us per op, a third of a tiny op)
+            ga = _raw_product(g, b) if na else None
+            gb = _raw_product(g, a) if nb else None
+            if ga is not NotImplemented and gb is not NotImplemented:
+                return ga, gb
         # complex: d(ab)/da = b, so the gradient is g * conj(b) (torch's convention)
         return (g * conj_of(b) if na else None), (g * conj_of(a) if nb else None)
+
+
+_PLAIN_FLOATS = (D.float32, D.float64)
+
+
+def _raw_product(g, other):
+    """``g * other`` on raw arrays, when NumPy's result dtype is certainly ember's: ``other`` a
+    real Python scalar (weak, as in torch) or a tensor of ``g``'s dtype; else NotImplemented."""
+    t = type(other)
+    if t is float or t is int or t is bool:
+        return wrap(g._data * other, g._dtype)
+    if isinstance(other, Tensor) and other._dtype is g._dtype:
+        return wrap(g._data * other._data, g._dtype)
+    return NotImplemented
 
 
 class Div(Function):
