@@ -176,7 +176,10 @@ def matrix_exp(input):
     n = input.shape[-1]
     if input.numel() == 0:
         return input.clone()
-    norm = float(F.amax(input.detach().abs().sum(-2))) if n else 0.0  # the 1-norm (max col sum)
+    if getattr(input._data, "_ember_meta", False):
+        norm = 0.0   # meta: no values, no scaling; the products give the shape and dtype
+    else:
+        norm = float(F.amax(input.detach().abs().sum(-2))) if n else 0.0  # the 1-norm
     if not math.isfinite(norm):
         return F.full_like(input, float("nan"))
     s = max(0, int(math.ceil(math.log2(norm / 0.5)))) if norm > 0.5 else 0

@@ -764,14 +764,18 @@ def set_(self, source):
     return self
 
 
-def resize_(self, *sizes):
+def resize_(self, *sizes, memory_format=None):
     """Resize this tensor in place to ``sizes``; returns ``self``.
 
-    Existing elements are kept in row-major order; new elements are zeros in ember
-    (uninitialised in torch). Views of the old memory are not updated.
+    As torch, the same shape is a no-op; otherwise the tensor becomes contiguous over its
+    memory from its storage offset (the memory's order, not the logical one). When the memory
+    is too small, new memory is allocated: old elements are kept, new ones are zeros in ember
+    (uninitialised in torch), and views of the old memory are not updated. Tensors that
+    require grad cannot be resized.
 
     Args:
         *sizes (int...): the new shape, as separate ints or one sequence.
+        memory_format (ember.memory_format, optional): accepted for torch compatibility.
 
     Example::
 
@@ -779,15 +783,46 @@ def resize_(self, *sizes):
         tensor([[1, 2],
                 [3, 4]])
     """
-    shp = F._shape_arg(sizes)
-    xp = get_xp(self._data)
-    flat = self._data.reshape(-1)
-    n = int(np.prod(shp))
-    new = xp.zeros(n, dtype=self._data.dtype)
-    k = min(n, flat.size)
-    new[:k] = flat[:k]
-    self._data = new.reshape(shp)
+    if self._requires_grad:
+        raise RuntimeError("cannot resize variables that require grad")
+    shp = tuple(F._shape_arg(sizes))
+    if any(k < 0 for k in shp):
+        raise RuntimeError(f"Trying to create tensor with negative dimension "
+                           f"{min(shp)}: {list(shp)}")
+    if shp != tuple(self._data.shape):
+        xp = get_xp(self._data)
+        base = self._base if self._base is not None else self
+        flat = _storage_flat(base)
+        off = Tensor.storage_offset(self)
+        n = int(np.prod(shp))
+        if off + n > flat.shape[0]:
+            new = xp.zeros(off + n, dtype=flat.dtype)
+            new[:flat.shape[0]] = flat
+            flat, self._base = new, None
+        item = flat.itemsize
+        st, acc = [], item
+        for k in reversed(shp):
+            st.insert(0, acc)
+            acc *= max(k, 1)
+        self._data = xp.lib.stride_tricks.as_strided(flat[off:], shp, tuple(st))
+        self._version_box[0] += 1
     return self
+
+
+def resize_as_(self, the_template, memory_format=None):
+    """Resize this tensor in place to the shape of ``the_template``; returns ``self`` (see :meth:`resize_`).
+
+    Args:
+        the_template (Tensor): the tensor whose shape to take.
+        memory_format (ember.memory_format, optional): accepted for torch compatibility.
+
+    Example::
+
+        >>> ember.arange(4).resize_as_(ember.zeros(2, 2))
+        tensor([[0, 1],
+                [2, 3]])
+    """
+    return resize_(self, the_template.shape)
 
 
 def share_memory_(self):
@@ -1584,7 +1619,7 @@ _INPLACE = [
     "logical_or", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "eq", "ne", "lt",
     "le", "gt", "ge", "tril", "triu", "index_add", "index_copy", "index_fill", "scatter_add",
     "masked_scatter", "nan_to_num", "xlogy", "hypot", "fix", "lgamma", "digamma", "sgn",
-    "cumsum", "cumprod", "t", "transpose", "squeeze", "unsqueeze", "arctan2",
+    "cumsum", "cumprod", "arctan2",
 ]
 for _name in _INPLACE:
     setattr(Tensor, _name + "_", _inplace_method(getattr(F, _name)))
@@ -1674,6 +1709,7 @@ Tensor.zero_ = zero_
 Tensor.fill_ = fill_
 Tensor.copy_ = copy_
 Tensor.set_ = set_
+Tensor.resize_as_ = resize_as_
 Tensor.resize_ = resize_
 Tensor.share_memory_ = share_memory_
 Tensor.is_shared = is_shared
@@ -1935,5 +1971,254 @@ Tensor.fill_diagonal_ = _fill_diagonal_
 Tensor.sum_to_size = _sum_to_size
 Tensor.lu = _lu_method
 Tensor.lu_solve = _lu_solve_method
-Tensor.swapaxes_ = Tensor.transpose_
-Tensor.swapdims_ = Tensor.transpose_
+
+
+# ---------------------------------------------------------------- in-place view ops
+# x.t_(), x.unsqueeze_(0), ...: torch changes the tensor's own sizes/strides (same memory)
+# and returns it; under autograd the tensor takes the out-of-place view's graph node.
+
+
+def _inplace_view(self, fn, *args, **kwargs):
+    """Run the out-of-place view ``fn(self, ...)`` and make ``self`` that view."""
+    _check_inplace(self)
+    base = self._base
+    if STATE.enabled and self._requires_grad and base is not None and \
+            base.grad_fn is None and base._requires_grad:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
+                           "in-place operation.")
+    out = fn(self, *args, **kwargs)
+    _rebind_view(self, out, out._data)
+    return self
+
+
+def _rebind_view(self, out, data):
+    self._data = data
+    self._version_box[0] += 1
+    if out.grad_fn is not None:
+        self.grad_fn, self._output_nr, self._requires_grad = out.grad_fn, out._output_nr, True
+
+
+def _squeeze_dim_arg(dims, dim, name):
+    if dims and dim is not None:
+        raise TypeError(f"{name}() got multiple values for argument 'dim'")
+    if len(dims) == 1:
+        return dims[0]
+    return tuple(dims) if dims else dim
+
+
+def _t_(self):
+    """Transpose this tensor (at most 2-D) in place, like :meth:`t`; returns ``self``.
+
+    Only the sizes and strides change; the memory is shared and the version bumps. Views
+    taken before keep their shape.
+
+    Args:
+        (none)
+
+    Example::
+
+        >>> x = ember.tensor([[1, 2, 3]])
+        >>> x.t_().shape, x.stride()
+        (torch.Size([3, 1]), (1, 3))
+    """
+    if self.ndim > 2:
+        raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is "
+                           f"{self.ndim}D")
+    return _inplace_view(self, F.t)
+
+
+def _transpose_(self, dim0, dim1):
+    """Swap dimensions ``dim0`` and ``dim1`` of this tensor in place, like :meth:`transpose`; returns ``self``.
+
+    Args:
+        dim0 (int): the first dimension.
+        dim1 (int): the second dimension.
+
+    Example::
+
+        >>> ember.zeros(2, 3, 4).transpose_(0, 2).shape
+        torch.Size([4, 3, 2])
+    """
+    return _inplace_view(self, F.transpose, dim0, dim1)
+
+
+def _swapdims_(self, dim0, dim1):
+    """Alias of :meth:`transpose_` (in place; returns ``self``).
+
+    Args:
+        dim0 (int): the first dimension.
+        dim1 (int): the second dimension.
+
+    Example::
+
+        >>> ember.zeros(2, 3).swapdims_(0, 1).shape
+        torch.Size([3, 2])
+    """
+    return _inplace_view(self, F.transpose, dim0, dim1)
+
+
+def _swapaxes_(self, axis0, axis1):
+    """Alias of :meth:`transpose_` with NumPy's argument names (in place; returns ``self``).
+
+    Args:
+        axis0 (int): the first dimension.
+        axis1 (int): the second dimension.
+
+    Example::
+
+        >>> ember.zeros(2, 3).swapaxes_(0, 1).shape
+        torch.Size([3, 2])
+    """
+    return _inplace_view(self, F.transpose, axis0, axis1)
+
+
+def _unsqueeze_(self, dim):
+    """Insert a size-1 dimension at ``dim`` in place, like :meth:`unsqueeze`; returns ``self``.
+
+    Args:
+        dim (int): where to insert, in ``[-self.dim() - 1, self.dim()]``.
+
+    Example::
+
+        >>> x = ember.zeros(2, 3)
+        >>> x.unsqueeze_(0).shape, x.stride()
+        (torch.Size([1, 2, 3]), (6, 3, 1))
+    """
+    return _inplace_view(self, F.unsqueeze, dim)
+
+
+def _squeeze_(self, *dims, dim=None):
+    """Remove size-1 dimensions (all, or those in ``dim``) in place, like :meth:`squeeze`; returns ``self``.
+
+    Args:
+        dim (int or sequence of int, optional): only these dimensions (also accepted as
+            several ints: ``x.squeeze_(0, 2)``). Default: all.
+
+    Example::
+
+        >>> ember.zeros(1, 2, 1).squeeze_().shape
+        torch.Size([2])
+        >>> ember.zeros(1, 2, 1).squeeze_(0).shape
+        torch.Size([2, 1])
+    """
+    return _inplace_view(self, F.squeeze, _squeeze_dim_arg(dims, dim, "squeeze_"))
+
+
+def _squeeze_method(self, *dims, dim=None):
+    """Remove dimensions of size 1 (all of them, or only those in ``dim``); a view (see :func:`ember.squeeze`).
+
+    Args:
+        dim (int or sequence of int, optional): only these dimensions (also accepted as
+            several ints: ``x.squeeze(0, 2)``). Default: all.
+
+    Example::
+
+        >>> ember.zeros(1, 2, 1).squeeze(0, 2).shape
+        torch.Size([2])
+    """
+    return F.squeeze(self, _squeeze_dim_arg(dims, dim, "squeeze"))
+
+
+def _tile_method(self, *dims, **kwargs):
+    """Repeat the tensor ``dims[i]`` times along each dimension (see :func:`ember.tile`).
+
+    Args:
+        *dims (int... or sequence of int): the repetitions, as separate ints or one sequence;
+            fewer than ``self.dim()`` are padded with leading 1s.
+
+    Example::
+
+        >>> ember.tensor([[1, 2]]).tile(2)
+        tensor([[1, 2, 1, 2]])
+        >>> ember.tensor([[1, 2]]).tile(2, 1).shape
+        torch.Size([2, 2])
+    """
+    if kwargs:
+        if dims or set(kwargs) != {"dims"}:
+            raise TypeError(f"tile() got an unexpected keyword argument "
+                            f"'{next(k for k in kwargs if k != 'dims' or dims)}'")
+        dims = kwargs["dims"]
+    elif len(dims) == 1 and not isinstance(dims[0], (int, np.integer)):
+        dims = dims[0]
+    return F.tile(self, dims)
+
+
+def _storage_flat(base):
+    """A flat writable view of all the memory ``base`` (a tensor with no ``_base``) covers."""
+    d = base._data
+    if any(st < 0 for st in d.strides):
+        raise RuntimeError("as_strided_: the tensor's memory is laid out with negative strides; "
+                           "call .contiguous() first")
+    n = 0 if d.size == 0 else 1 + sum((k - 1) * st for k, st in zip(d.shape, d.strides)) \
+        // d.itemsize
+    return get_xp(d).lib.stride_tricks.as_strided(d, (n,), (d.itemsize,))
+
+
+def _as_strided_(self, size, stride, storage_offset=None):
+    """Make this tensor a view of its memory with the given sizes, strides and offset, in place; returns ``self``.
+
+    Like :meth:`as_strided` but changes ``self``. ``storage_offset`` counts elements from the
+    start of the memory this tensor views; by default the current one is kept.
+
+    Args:
+        size (sequence of int): the new shape.
+        stride (sequence of int): the new strides, in elements (non-negative).
+        storage_offset (int, optional): the new first element. Default: ``self.storage_offset()``.
+
+    Example::
+
+        >>> x = ember.arange(6.)
+        >>> x.as_strided_((2, 2), (1, 2))
+        tensor([[0., 2.],
+                [1., 3.]])
+    """
+    size = tuple(int(k) for k in size)
+    stride_ = tuple(int(k) for k in stride)
+    if len(size) != len(stride_):
+        raise RuntimeError("mismatch in length of strides and shape")
+    if any(st < 0 for st in stride_):
+        raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got "
+                           f"strides: {list(stride_)}")
+    cur = Tensor.storage_offset(self)
+    off = cur if storage_offset is None else int(storage_offset)
+    flat = _storage_flat(self._base if self._base is not None else self)
+    need = 0 if 0 in size else off + 1 + sum((k - 1) * st for k, st in zip(size, stride_))
+    if need > flat.shape[0]:
+        item = self._data.itemsize
+        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride_)}, storage "
+                           f"offset {off}, and itemsize {item} requiring a storage size of "
+                           f"{need * item} are out of bounds for storage of size "
+                           f"{flat.shape[0] * item}")
+    _check_inplace(self)
+    base = self._base
+    if STATE.enabled and self._requires_grad and base is not None and \
+            base.grad_fn is None and base._requires_grad:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
+                           "in-place operation.")
+    data = get_xp(flat).lib.stride_tricks.as_strided(
+        flat[off:], size, tuple(st * flat.itemsize for st in stride_))
+    out = self
+    if STATE.enabled and self._requires_grad:
+        rel = off - cur
+        if not (self._data.flags.c_contiguous and rel >= 0 and need - cur <= self._data.size):
+            raise RuntimeError("as_strided_ under autograd reaches memory outside this "
+                               "(contiguous) tensor; call it on the base tensor or detach()")
+        out = M.AsStrided.apply(self, size, stride_, rel)
+    _rebind_view(self, out if out is not self else Tensor._wrap(data), data)
+    return self
+
+
+Tensor.t_ = _t_
+Tensor.transpose_ = _transpose_
+Tensor.swapdims_ = _swapdims_
+Tensor.swapaxes_ = _swapaxes_
+Tensor.unsqueeze_ = _unsqueeze_
+Tensor.squeeze_ = _squeeze_
+Tensor.squeeze = _squeeze_method
+Tensor.tile = _tile_method
+Tensor.as_strided_ = _as_strided_
+for _f, _n in ((_t_, "t_"), (_transpose_, "transpose_"), (_swapdims_, "swapdims_"),
+               (_swapaxes_, "swapaxes_"), (_unsqueeze_, "unsqueeze_"), (_squeeze_, "squeeze_"),
+               (_squeeze_method, "squeeze"), (_tile_method, "tile"),
+               (_as_strided_, "as_strided_")):
+    _f.__name__ = _f.__qualname__ = _n

@@ -999,7 +999,11 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
         >>> sorted(ember.multinomial(ember.tensor([1., 1., 0.]), 2).tolist())
         [0, 1]
     """
-    w = input.detach().cpu()._data.astype(np.float64)
+    src = input.detach()._data
+    if type(src) is not np.ndarray:
+        return _out(out, Tensor._wrap(_multinomial_device(src, num_samples, replacement,
+                                                          generator, input.device), D.int64))
+    w = src.astype(np.float64)
     one = w.ndim == 1
     w2 = w.reshape(1, -1) if one else w
     if (w2 < 0).any() or not np.isfinite(w2).all():
@@ -1026,6 +1030,44 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     return _out(out, Tensor._wrap(_place(arr, input.device), D.int64))
 
 
+def _multinomial_device(src, num_samples, replacement, generator, device):
+    """``multinomial`` on a CuPy (or meta) array: the weights stay on the device; only the
+    uniform numbers (drawn on the host by the device's generator, as every ember draw) move
+    there. On meta nothing is checked or drawn, as torch's meta kernel."""
+    xp = get_xp(src)
+    one = src.ndim == 1
+    shape = (num_samples,) if one else (src.shape[0], num_samples)
+    if getattr(src, "_ember_meta", False):
+        return xp.empty(shape, np.int64)
+    with on_device(device):
+        w = (src.reshape(1, -1) if one else src).astype(np.float64)
+        rows, k = w.shape
+        if builtins.bool(xp.any((w < 0) | ~xp.isfinite(w))):
+            raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+        if not replacement and num_samples > k:
+            raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
+                               "replacement")
+        if builtins.bool(xp.any(w.sum(1) <= 0)):
+            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+        rng = _gen(generator, device)._rng
+        if replacement:
+            # inverse CDF, as NumPy's Generator.choice
+            c = xp.cumsum(w, axis=1)
+            cdf = c / c[:, -1:]
+            u = xp.asarray(rng.random((rows, num_samples)))
+            arr = xp.stack([xp.searchsorted(cdf[r], u[r], side="right")
+                            for r in _pyrange(rows)])
+            arr = xp.minimum(arr, k - 1)
+        else:
+            # Gumbel top-k: sampling without replacement proportional to the weights
+            u = xp.asarray(rng.random((rows, k)))
+            with np.errstate(divide="ignore"):
+                keys = xp.log(w) - xp.log(-xp.log(u))
+            arr = xp.argsort(-keys, axis=1)[:, :num_samples]
+        arr = arr.astype(np.int64)
+        return arr[0] if one else arr
+
+
 def poisson(input, generator=None):
     """Draw from Poisson distributions whose rates are the elements of ``input``.
 
@@ -1042,6 +1084,10 @@ def poisson(input, generator=None):
         >>> ember.poisson(ember.zeros(3))
         tensor([0., 0., 0.])
     """
+    if getattr(input._data, "_ember_meta", False):
+        # a meta tensor has no rates: nothing is drawn (the generators stay put), as torch
+        return Tensor._wrap(get_xp(input._data).empty(input._data.shape, input._dtype.np),
+                            input._dtype)
     rates = input.detach().cpu()._data
     arr = _gen(generator, input.device)._rng.poisson(rates).astype(input._dtype.np)
     return Tensor._wrap(_place(arr, input.device), input._dtype)
@@ -1483,7 +1529,8 @@ _UNARY_DOC = {
               "``ember.fix`` is an alias.", "The dtype is kept; the gradient is zero."),
     "frac": ("The fractional part ``x - trunc(x)`` of each element.",
              "The sign of the input is kept: ``frac(-1.5) == -0.5``."),
-    "square": ("The square ``x * x`` of each element.", "The dtype is kept."),
+    "square": ("The square ``x * x`` of each element.",
+               "The dtype is kept, except bool which gives int64 (as torch)."),
 }
 
 
@@ -1547,7 +1594,18 @@ floor = _unary_fn("floor", ">>> ember.floor(ember.tensor([1.5]))\n        tensor
 ceil = _unary_fn("ceil", ">>> ember.ceil(ember.tensor([1.5]))\n        tensor([2.])")
 trunc = _unary_fn("trunc", ">>> ember.trunc(ember.tensor([-1.5]))\n        tensor([-1.])")
 frac = _unary_fn("frac", ">>> ember.frac(ember.tensor([1.25]))\n        tensor([0.2500])")
-square = _unary_fn("square", ">>> ember.square(ember.tensor([3]))\n        tensor([9])")
+_square_kept = _unary_fn("square", ">>> ember.square(ember.tensor([3]))\n        tensor([9])\n"
+                                   "        >>> ember.square(ember.tensor([True])).dtype\n"
+                                   "        torch.int64")
+
+
+def square(input, *, out=None):
+    if isinstance(input, Tensor) and input._dtype is D.bool:
+        input = input.to(D.int64)  # torch: bool squares to int64
+    return _square_kept(input, out=out)
+
+
+square.__doc__ = _square_kept.__doc__
 arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
 absolute = abs
 fix = trunc
@@ -2902,19 +2960,23 @@ def cummin(input, dim):
 
 def _cumext(input, dim, is_max, name):
     d = _wrap_dim(dim, input.ndim)
-    data = np.moveaxis(input.detach().cpu()._data, d, -1)
-    n = data.shape[-1] if data.ndim else 1
-    idx = np.zeros(data.shape, dtype=np.int64)
-    best = data.copy()
-    for i in _pyrange(1, n):
-        prev = best[..., i - 1]
-        cur = data[..., i]
-        take = (cur >= prev) if is_max else (cur <= prev)
-        take = take | np.isnan(cur) if data.dtype.kind == "f" else take
-        best[..., i] = np.where(take, cur, prev)
-        idx[..., i] = np.where(take, i, idx[..., i - 1])
-    indices = Tensor._wrap(_place(np.ascontiguousarray(np.moveaxis(idx, -1, d)), input.device),
-                           D.int64)
+    src = input.detach()._data
+    xp = get_xp(src)   # scan on the input's own backend: no host round trip
+    with on_device(input.device):
+        data = xp.moveaxis(src, d, -1)
+        n = data.shape[-1] if data.ndim else 1
+        idx = xp.zeros(data.shape, dtype=np.int64)
+        best = data.copy()
+        # on meta there are no values to scan: the indices' shape and dtype are all there is
+        for i in _pyrange(1, 1 if getattr(src, "_ember_meta", False) else n):
+            prev = best[..., i - 1]
+            cur = data[..., i]
+            take = (cur >= prev) if is_max else (cur <= prev)
+            take = take | xp.isnan(cur) if data.dtype.kind == "f" else take
+            best[..., i] = xp.where(take, cur, prev)
+            idx[..., i] = xp.where(take, i, idx[..., i - 1])
+        idx = xp.ascontiguousarray(xp.moveaxis(idx, -1, d))
+    indices = Tensor._wrap(idx, D.int64)
     return _named(name, input.gather(d, indices), indices)
 
 
@@ -3033,8 +3095,22 @@ def nanmedian(input, dim=None, keepdim=False):
     """
     if dim is None:
         flat = input.reshape(-1)
-        return flat[~isnan(flat)].median() if builtins.bool(isnan(flat).any()) else flat.median()
-    return median(input, dim, keepdim)
+        if flat.numel() == 0:
+            return median(flat)
+        return nanmedian(flat, 0).values
+    d = _wrap_dim(dim, input.ndim)
+    if not input.ndim or input.shape[d] == 0 or not (input._dtype.is_floating_point
+                                                     or input._dtype.is_complex):
+        return _named("nanmedian", *median(input, dim, keepdim))   # no NaN possible / errors
+    # NaN sorts last: the lower median of each row's non-NaN values sits at (count - 1) // 2
+    # (an all-NaN row gives NaN); computed on the input's backend, no host round trip
+    srt = sort(input, d)
+    cnt = (~isnan(input.detach())).sum(d, keepdim=True)
+    k = (cnt - 1).clamp_min(0) // 2
+    vals, idx = srt.values.gather(d, k), srt.indices.gather(d, k)
+    if not keepdim:
+        vals, idx = vals.squeeze(d), idx.squeeze(d)
+    return _named("nanmedian", vals, idx)
 
 
 def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
@@ -3433,7 +3509,36 @@ def transpose(input, dim0, dim1):
     return M.Permute.apply(input, tuple(dims))
 
 
-swapaxes = swapdims = transpose
+def swapaxes(input, axis0, axis1):
+    """Alias of :func:`ember.transpose` with NumPy's argument names: swap ``axis0`` and ``axis1`` (a view).
+
+    Args:
+        input (Tensor): the input.
+        axis0 (int): the first dimension.
+        axis1 (int): the second dimension.
+
+    Example::
+
+        >>> ember.swapaxes(ember.zeros(2, 3), 0, 1).shape
+        torch.Size([3, 2])
+    """
+    return transpose(input, axis0, axis1)
+
+
+def swapdims(input, dim0, dim1):
+    """Alias of :func:`ember.transpose`: swap ``dim0`` and ``dim1`` (a view).
+
+    Args:
+        input (Tensor): the input.
+        dim0 (int): the first dimension.
+        dim1 (int): the second dimension.
+
+    Example::
+
+        >>> ember.swapdims(ember.zeros(2, 3), 0, 1).shape
+        torch.Size([3, 2])
+    """
+    return transpose(input, dim0, dim1)
 
 
 def t(input):
@@ -3531,8 +3636,18 @@ def unsqueeze(input, dim):
                 [2]])
     """
     d = _wrap_dim(dim, input.ndim + 1)
-    shp = input._data.shape
-    return reshape(input, shp[:d] + (1,) + shp[d:])
+    data = input._data
+    shp = data.shape
+    out = reshape(input, shp[:d] + (1,) + shp[d:])
+    # torch's stride for the new dim: size * stride of the dim it precedes (1 at the end);
+    # NumPy's reshape picks its own for size-1 dims, so set torch's exactly
+    st = list(data.strides)
+    st.insert(d, shp[d] * st[d] if d < len(shp) else data.itemsize)
+    if tuple(st) != out._data.strides:
+        out._data = get_xp(data).lib.stride_tricks.as_strided(
+            out._data, out._data.shape, tuple(st),
+            writeable=bool(getattr(getattr(out._data, "flags", None), "writeable", True)))
+    return out
 
 
 def _expand_shape(input, sizes):
@@ -4258,7 +4373,10 @@ def tile(input, dims):
         >>> ember.tile(ember.tensor([[1, 2]]), (2,))
         tensor([[1, 2, 1, 2]])
     """
-    dims = tuple(dims)
+    if isinstance(dims, Tensor) or not isinstance(dims, _abc.Iterable):
+        raise TypeError(f"tile(): argument 'dims' (position 2) must be tuple of ints, not "
+                        f"{type(dims).__name__}")
+    dims = tuple(int(d) for d in dims)
     if len(dims) < input.ndim:
         dims = (1,) * (input.ndim - len(dims)) + dims
     return repeat(input, dims)
@@ -5127,20 +5245,38 @@ def mode(input, dim=-1, keepdim=False):
         tensor(2)
     """
     d = _wrap_dim(dim, input.ndim)
-    data = np.moveaxis(input.detach().cpu()._data, d, -1)
-    flat = data.reshape(-1, data.shape[-1])
-    vals, idxs = [], []
-    for row in flat:
-        u, c = np.unique(row, return_counts=True)
-        v = u[np.argmax(c)]
-        vals.append(v)
-        idxs.append(np.nonzero(row == v)[0][-1])
-    shp = data.shape[:-1]
-    v = Tensor._wrap(np.array(vals, dtype=data.dtype).reshape(shp), input._dtype)
-    i = Tensor._wrap(np.array(idxs, dtype=np.int64).reshape(shp), D.int64)
-    if keepdim:
-        v, i = v.unsqueeze(d), i.unsqueeze(d)
-    return _named("mode", v.to(input.device), i.to(input.device))
+    if input.ndim and input.shape[d] == 0:
+        raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
+    src = input.detach()._data
+    xp = get_xp(src)
+    with on_device(input.device):
+        # vectorised on the input's backend (no host round trip): sort each row, number the
+        # runs of equal values, count each run with one bincount, and take the first longest
+        # run (the smallest of the most frequent values) of every row
+        data = xp.moveaxis(src.reshape(1) if src.ndim == 0 else src, d, -1)
+        n = data.shape[-1]
+        flat = data.reshape(-1, n)
+        rows = flat.shape[0]
+        srt = xp.sort(flat, axis=-1)
+        new = xp.ones(srt.shape, dtype=bool)
+        new[:, 1:] = srt[:, 1:] != srt[:, :-1]
+        run = xp.cumsum(new, axis=1) - 1 + (xp.arange(rows) * n)[:, None]
+        counts = xp.bincount(run.reshape(-1), minlength=rows * n)[run]
+        best = xp.argmax(counts, axis=1)
+        v = xp.take_along_axis(srt, best[:, None], axis=1)
+        hit = flat == v
+        if flat.dtype.kind in "fc":
+            hit = hit | (xp.isnan(flat) & xp.isnan(v))
+        # the last occurrence of the value in the original row
+        idx = xp.max(xp.where(hit, xp.arange(n), -1), axis=1).astype(np.int64)
+        idx = idx.reshape(data.shape[:-1] + (1,))
+    i = Tensor._wrap(xp.ascontiguousarray(xp.moveaxis(idx, -1, d)), D.int64)
+    if input.ndim == 0:
+        i = i.reshape(())
+    v = input.gather(d, i) if input.ndim else input.clone()
+    if not keepdim and input.ndim:
+        v, i = v.squeeze(d), i.squeeze(d)
+    return _named("mode", v, i)
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa
@@ -5259,14 +5395,35 @@ def histc(input, bins=100, min=0, max=0):  # noqa: A002
         >>> ember.histc(ember.tensor([1.0, 2.0, 1.0]), bins=4, min=0, max=3)
         tensor([0., 2., 1., 0.])
     """
-    data = input.detach().cpu()._data
+    data = input.detach()._data
     lo, hi = min, max
+    if type(data) is not np.ndarray:
+        return Tensor._wrap(_histc_device(data, bins, lo, hi, input.device), input._dtype)
     if lo == hi:
         lo, hi = (float(data.min()), float(data.max())) if data.size else (0.0, 0.0)
     if lo == hi:
         lo, hi = lo - 1, hi + 1
     h, _ = np.histogram(data, bins=bins, range=(lo, hi))
-    return Tensor._wrap(_place(h.astype(input._dtype.np), input.device), input._dtype)
+    return Tensor._wrap(h.astype(input._dtype.np), input._dtype)
+
+
+def _histc_device(data, bins, lo, hi, device):
+    """``histc`` on a CuPy (or meta) array without moving the data or the range to the host:
+    bin ``floor((x - lo) * bins / (hi - lo))`` (``x == hi`` in the last bin), values outside
+    ``[lo, hi]`` (and NaN) dropped, counted with one ``bincount``."""
+    xp = get_xp(data)
+    with on_device(device):
+        x = data.reshape(-1).astype(np.float64)
+        if lo == hi:
+            if x.size:
+                lo, hi = x.min(), x.max()   # 0-d device arrays
+            else:
+                lo, hi = xp.asarray(0.0), xp.asarray(0.0)
+            same = lo == hi
+            lo, hi = xp.where(same, lo - 1, lo), xp.where(same, hi + 1, hi)
+        b = xp.floor((x - lo) * (bins / (hi - lo)))
+        b = xp.where((x >= lo) & (x <= hi), xp.minimum(b, bins - 1), bins).astype(np.int64)
+        return xp.bincount(b, minlength=bins + 1)[:bins].astype(data.dtype)
 
 
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,
@@ -5283,8 +5440,9 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
         out_int32 (bool): return int32 instead of int64. Default: ``False``.
         right (bool): find the rightmost position among equal values. Default: ``False``.
         side (str, optional): ``'left'`` or ``'right'``; overrides ``right``.
-        sorter (Tensor, optional): accepted for torch compatibility (ember expects
-            ``sorted_sequence`` already sorted).
+        sorter (Tensor, optional): int64 indices that sort ``sorted_sequence`` along its last
+            dimension (as from ``argsort``); the result then counts positions in that sorted
+            order.
 
     Example::
 
@@ -5294,17 +5452,22 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
         >>> ember.searchsorted(seq, ember.tensor([3, 6]), right=True)
         tensor([2, 3])
     """
-    seq = sorted_sequence.detach().cpu()._data
-    vals = input.detach().cpu()._data if isinstance(input, Tensor) else np.asarray(input)
-    sd = side or ("right" if right else "left")
-    if seq.ndim == 1:
-        res = np.searchsorted(seq, vals, side=sd)
-    else:
-        res = np.stack([np.searchsorted(s, v, side=sd) for s, v in
-                        zip(seq.reshape(-1, seq.shape[-1]),
-                            vals.reshape(-1, vals.shape[-1]))]).reshape(vals.shape)
-    dt = D.int32 if out_int32 else D.int64
-    return Tensor._wrap(_place(np.asarray(res).astype(dt.np), sorted_sequence.device), dt)
+    # on the sequence's own backend (NumPy, CuPy or meta): no host round trip
+    seq = sorted_sequence.detach()._data
+    xp = get_xp(seq)
+    with on_device(sorted_sequence.device):
+        vals = input.detach()._data if isinstance(input, Tensor) else xp.asarray(input)
+        if sorter is not None:
+            seq = xp.take_along_axis(seq, sorter.detach()._data.astype(np.int64), axis=-1)
+        sd = side or ("right" if right else "left")
+        if seq.ndim == 1:
+            res = xp.searchsorted(seq, vals, side=sd)
+        else:
+            res = xp.stack([xp.searchsorted(s, v, side=sd) for s, v in
+                            zip(seq.reshape(-1, seq.shape[-1]),
+                                vals.reshape(-1, vals.shape[-1]))]).reshape(vals.shape)
+        dt = D.int32 if out_int32 else D.int64
+        return Tensor._wrap(xp.asarray(res).astype(dt.np), dt)
 
 
 def bucketize(input, boundaries, *, out_int32=False, right=False):

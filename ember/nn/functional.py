@@ -12,7 +12,7 @@ import numpy as np
 from .. import _dtype as D
 from .. import functions as _F
 from .._tensor import Tensor
-from .._device import get_xp
+from .._device import get_xp, on_device
 from .._methods import _inplace
 from ..autograd.grad_mode import no_grad
 from ..ops import nn_ops as _ops
@@ -1267,25 +1267,22 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     x = input if input.ndim == 2 else input.reshape(1, -1)
     t = target if target.ndim == 2 else target.reshape(1, -1)
     n, c = x.shape
-    td = np.asarray(t.detach().cpu()._data)
-    is_target = np.zeros((n, c), dtype=bool)
-    tmask = np.zeros((n, c), dtype=bool)  # which target slots are used (before the first -1)
-    for i in range(n):
-        for j in range(c):
-            k = int(td[i, j])
-            if k < 0:
-                break
-            if k >= c:
-                raise RuntimeError("target out of range")
-            is_target[i, k] = True
-            tmask[i, j] = True
-    xp = get_xp(x._data)
-    safe_t = _wrap(xp.asarray(np.where(tmask, td, 0).astype(np.int64)), D.int64)
-    xt = x.gather(1, safe_t)  # (n, c): x at each target slot
+    # the target masks, computed on the target's backend (no host round trip)
+    td = t.detach()._data.astype(np.int64)
+    xp = get_xp(td)
+    tmask = xp.cumsum(td < 0, axis=1) == 0   # which target slots are used (before the first -1)
+    if not getattr(td, "_ember_meta", False) and bool(xp.any(tmask & (td >= c))):
+        raise RuntimeError("target out of range")
+    safe_t = xp.where(tmask, td, 0)
+    # is_target[i, k]: class k is one of row i's targets
+    with on_device(t.device):
+        classes = xp.arange(c)
+    is_target = xp.any(tmask[:, :, None] & (safe_t[:, :, None] == classes), axis=1)
+    xt = x.gather(1, _wrap(safe_t, D.int64))  # (n, c): x at each target slot
     # hinge for every (target slot j, class k): max(0, 1 - (x[y_j] - x[k]))
     h = (1 - (xt.unsqueeze(2) - x.unsqueeze(1))).clamp_min(0)
     w = (tmask[:, :, None] & ~is_target[:, None, :]).astype(x._data.dtype)
-    loss = (h * _wrap(xp.asarray(w), x._dtype)).sum((1, 2)) / c
+    loss = (h * _wrap(w, x._dtype)).sum((1, 2)) / c
     if input.ndim != 2:
         loss = loss.reshape(())
     return _reduce(loss, reduction)

@@ -12,6 +12,7 @@ import numpy as np
 import ember
 from .. import _dtype as D
 from .._tensor import Tensor
+from .._device import get_xp, on_device
 from ..autograd.grad_mode import no_grad
 
 __all__ = ["scaled_dot_product_attention", "multi_head_attention_forward", "embedding_bag"]
@@ -111,31 +112,36 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         if hv != hq:
             value = value.repeat_interleave(hq // hv, -3)
     scores = ember.matmul(query, key.transpose(-2, -1)) * scale_factor
-    # ``allowed``: a NumPy bool array broadcastable to the scores, where something masks
+    # ``allowed``: a bool array (on the scores' backend: the mask never goes through the
+    # host) broadcastable to the scores, where something masks
+    xp = get_xp(scores._data)
+    on_cpu = type(scores._data) is np.ndarray   # the only backend where a sync is free
     allowed = None
     if is_causal:
-        allowed = np.tril(np.ones((L, S), dtype=bool))
+        with on_device(scores.device):
+            allowed = xp.tri(L, S, dtype=bool)
     float_mask = attn_mask is not None and attn_mask.dtype is not D.bool
     if attn_mask is not None:
         if float_mask:
             scores = scores + attn_mask.to(scores.dtype)
-            neg = np.isneginf(attn_mask.detach().cpu().numpy())
-            if neg.any():
+            neg = xp.isneginf(attn_mask.detach()._data)
+            if not on_cpu or neg.any():
                 allowed = ~neg
         else:
-            allowed = attn_mask.cpu().numpy()
+            allowed = attn_mask.detach()._data
     if allowed is None:
         attn = scores.softmax(-1)
     else:
-        allowed = np.broadcast_to(allowed, np.broadcast_shapes(allowed.shape,
+        allowed = xp.broadcast_to(allowed, np.broadcast_shapes(allowed.shape,
                                                                tuple(scores.shape)))
         empty = ~allowed.any(-1, keepdims=True)   # rows that may attend to nothing
-        has_empty = bool(empty.any())
+        # off the CPU, masking rows that may be empty costs less than asking the device
+        has_empty = bool(empty.any()) if on_cpu else True
         if has_empty:
-            empty_t = _to_dev(ember.from_numpy(np.ascontiguousarray(empty)), scores)
+            empty_t = Tensor._wrap(xp.ascontiguousarray(empty), D.bool)
         if not float_mask:
-            bias = np.where(allowed | empty, 0.0, -np.inf).astype(scores.dtype.np)
-            scores = scores + _to_dev(ember.from_numpy(bias), scores)
+            bias = xp.where(allowed | empty, 0.0, -np.inf).astype(scores.dtype.np)
+            scores = scores + Tensor._wrap(bias, scores.dtype)
         elif has_empty:
             scores = scores.masked_fill(empty_t, 0.0)
         attn = scores.softmax(-1)
@@ -144,10 +150,6 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if dropout_p > 0.0:
         attn = _F().dropout(attn, dropout_p, True)
     return ember.matmul(attn, value)
-
-
-def _to_dev(t, like):
-    return t if like.device.type == "cpu" else t.to(like.device)
 
 
 def _mha_shape_check(query, key, value, key_padding_mask, attn_mask, num_heads):
