@@ -1245,14 +1245,18 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None):
     return _view_scatter(input, src, size, stride, off)
 
 
-def as_strided(input, size, stride, storage_offset=0):
+def as_strided(input, size, stride, storage_offset=None):
     """A view of ``input``'s memory with the given shape, strides and first element (``input.as_strided``).
+
+    ``storage_offset`` counts from the start of the underlying storage (the base tensor's
+    memory), as torch.
 
     Args:
         input (Tensor): the tensor.
         size (sequence of int): the view's shape.
         stride (sequence of int): the strides, in elements.
-        storage_offset (int): the first element's position. Default: 0.
+        storage_offset (int, optional): the first element's position in the storage.
+            Default: ``input.storage_offset()``.
 
     Example::
 

@@ -900,24 +900,52 @@ def _pad_constant(self, pads, value):
     return M.ConstantPad.apply(self, list(pads), value)
 
 
-def as_strided(self, size, stride, storage_offset=0):
-    """A view with the given sizes and strides (in elements) over this tensor's memory.
+def as_strided(self, size, stride, storage_offset=None):
+    """A view with the given sizes and strides (in elements) over this tensor's storage.
 
-    No checks that the view stays inside the memory or that elements do not overlap: prefer
-    ``view``, ``expand``, ``unfold`` and slicing.
+    As torch, ``storage_offset`` counts elements from the start of the underlying storage
+    (the memory of the base tensor this one views, see :meth:`storage_offset`), not from this
+    tensor's first element; by default this tensor's own offset is kept. The result shares
+    memory with this tensor; elements may overlap. Prefer ``view``, ``expand``, ``unfold``
+    and slicing.
 
     Args:
         size (sequence of int): the shape of the view.
-        stride (sequence of int): the step, in elements, of each dimension.
-        storage_offset (int): the offset of the first element, in elements. Default: 0.
+        stride (sequence of int): the step, in elements, of each dimension (non-negative).
+        storage_offset (int, optional): the position of the first element in the storage.
+            Default: ``self.storage_offset()``.
 
     Example::
 
         >>> ember.arange(6).as_strided((2, 2), (1, 2))
         tensor([[0, 2],
                 [1, 3]])
+        >>> ember.arange(6.)[2:].as_strided((2,), (1,), 0)
+        tensor([0., 1.])
     """
-    return M.AsStrided.apply(self, tuple(size), tuple(stride), int(storage_offset))
+    size = tuple(int(k) for k in size)
+    stride_ = tuple(int(k) for k in stride)
+    if len(size) != len(stride_):
+        raise RuntimeError("mismatch in length of strides and shape")
+    if any(st < 0 for st in stride_):
+        raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got "
+                           f"strides: {list(stride_)}")
+    if any(k < 0 for k in size):
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and "
+                           f"strides={list(stride_)}")
+    off = Tensor.storage_offset(self) if storage_offset is None else int(storage_offset)
+    if off < 0:
+        raise RuntimeError(f"Tensor: invalid storage offset {off}")
+    if 0 not in size:
+        flat = M.storage_flat(self._base if self._base is not None else self)
+        item = self._data.itemsize
+        avail = flat.shape[0] * flat.itemsize
+        need = (off + 1 + sum((k - 1) * st for k, st in zip(size, stride_))) * item
+        if need > avail:
+            raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride_)}, "
+                               f"storage offset {off}, and itemsize {item} requiring a storage "
+                               f"size of {need} are out of bounds for storage of size {avail}")
+    return M.AsStrided.apply(self, size, stride_, off, True)
 
 
 def stride(self, dim=None):
@@ -954,8 +982,7 @@ def storage_offset(self):
     base = self._base if self._base is not None else None
     if base is None:
         return 0
-    xp = get_xp(self._data)
-    if xp is np:
+    if isinstance(self._data, np.ndarray):   # NumPy (also the meta device's arrays)
         lo = np.byte_bounds(self._data)[0] if hasattr(np, "byte_bounds") else \
             np.lib.array_utils.byte_bounds(self._data)[0]
         blo = np.byte_bounds(base._data)[0] if hasattr(np, "byte_bounds") else \
@@ -985,7 +1012,8 @@ def is_contiguous(self, memory_format=None):
 def data_ptr(self):
     """The memory address of the first element (an int).
 
-    Two tensors that share memory from the same start have the same ``data_ptr``.
+    Two tensors that share memory from the same start have the same ``data_ptr``. A tensor
+    with no elements has ``data_ptr() == 0`` (as torch).
 
     Args:
         (none)
@@ -995,10 +1023,17 @@ def data_ptr(self):
         >>> x = ember.zeros(3)
         >>> x.data_ptr() == x.view(3).data_ptr()
         True
+        >>> ember.zeros(0).data_ptr()
+        0
     """
-    if type(self._data) is np.ndarray:
-        return self._data.__array_interface__["data"][0]
-    return self._data.data.ptr
+    return 0 if self._data.size == 0 else _raw_ptr(self._data)
+
+
+def _raw_ptr(arr):
+    """The address of an array's first element (also for arrays with no elements)."""
+    if type(arr) is np.ndarray:
+        return arr.__array_interface__["data"][0]
+    return arr.data.ptr
 
 
 def untyped_storage(self):
@@ -1028,7 +1063,8 @@ def is_set_to(self, other):
         >>> x.is_set_to(x.view(3)), x.is_set_to(x.clone())
         (True, False)
     """
-    return (data_ptr(self) == data_ptr(other) and self._data.shape == other._data.shape
+    return (_raw_ptr(self._data) == _raw_ptr(other._data)
+            and self._data.shape == other._data.shape
             and self._data.strides == other._data.strides)
 
 
@@ -2143,15 +2179,7 @@ def _tile_method(self, *dims, **kwargs):
     return F.tile(self, dims)
 
 
-def _storage_flat(base):
-    """A flat writable view of all the memory ``base`` (a tensor with no ``_base``) covers."""
-    d = base._data
-    if any(st < 0 for st in d.strides):
-        raise RuntimeError("as_strided_: the tensor's memory is laid out with negative strides; "
-                           "call .contiguous() first")
-    n = 0 if d.size == 0 else 1 + sum((k - 1) * st for k, st in zip(d.shape, d.strides)) \
-        // d.itemsize
-    return get_xp(d).lib.stride_tricks.as_strided(d, (n,), (d.itemsize,))
+_storage_flat = M.storage_flat
 
 
 def _as_strided_(self, size, stride, storage_offset=None):

@@ -3045,12 +3045,30 @@ def count_nonzero(input, dim=None):
     return wrap(xp.asarray(xp.count_nonzero(input._data, axis=dims)).astype(np.int64), D.int64)
 
 
+class Median(E.Function):
+    """The median of all elements (NaN if any element is NaN). Backward spreads the gradient
+    evenly over the elements equal to the result (all NaNs when it is NaN), as torch."""
+
+    @staticmethod
+    def forward(ctx, x):
+        out = median(x.reshape(-1), 0).values
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        mask = isnan(x) if bool(isnan(out)) else x == out
+        return where(mask, g / mask.sum(), zeros((), dtype=g.dtype, device=g.device))
+
+
 def median(input, dim=None, keepdim=False):
     """The median, of all elements or along ``dim``.
 
     For an even number of elements this is the lower of the two middle values (as torch; not
     their mean). Without ``dim`` the result is a 0-d tensor; with ``dim`` it is a named tuple
-    ``(values, indices)``.
+    ``(values, indices)``. NaN propagates as in torch: a row holding NaN has median NaN, and
+    its index is that of the row's first NaN (see :func:`ember.nanmedian` to skip NaNs).
 
     Args:
         input (Tensor): the input.
@@ -3063,18 +3081,34 @@ def median(input, dim=None, keepdim=False):
         tensor(2.)
         >>> ember.median(ember.tensor([[1, 5, 3], [9, 8, 7]]), dim=1).values
         tensor([3, 8])
+        >>> ember.median(ember.tensor([[1.0, float('nan'), 3.0]]), dim=1)
+        torch.return_types.median(
+        values=tensor([nan]),
+        indices=tensor([1]))
     """
+    if dim is None and input.numel() == 0:
+        return full((), math.nan, dtype=input.dtype, device=input.device)
+    if input._dtype.is_complex or input._dtype is D.bool:
+        from .ops.nn_ops import torch_type_name
+        raise NotImplementedError(f'"{"median_cpu" if dim is None else "median_out"}" not '
+                                  f"implemented for '{torch_type_name(input._dtype)}'")
     if dim is None:
-        flat = input.reshape(-1)
-        if flat.numel() == 0:
-            return full((), math.nan, dtype=input.dtype, device=input.device)
-        return median(flat, 0).values
+        return Median.apply(input)
     d = _wrap_dim(dim, input.ndim)
-    n = input.shape[d] if input.ndim else 1
-    srt = sort(input, d)
-    k = (n - 1) // 2
-    vals = srt.values.narrow(d, k, 1)
-    idx = srt.indices.narrow(d, k, 1)
+    if input.ndim == 0:   # a single element: itself, at index 0 (keepdim leaves it 0-d)
+        return _named("median", *median(input.reshape(1), 0))
+    n = input.shape[d]
+    if n == 0:
+        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
+    idx = sort(input.detach(), d).indices.narrow(d, (n - 1) // 2, 1)
+    if input._dtype.is_floating_point:
+        # a row holding NaN: torch picks the row's first NaN (value NaN)
+        xp = get_xp(input._data)
+        nan = isnan(input.detach())._data
+        has = wrap(xp.any(nan, axis=d, keepdims=True), D.bool)
+        first = wrap(xp.argmax(nan, axis=d).astype(np.int64), D.int64).unsqueeze(d)
+        idx = where(has, first, idx)
+    vals = input.gather(d, idx)
     if not keepdim:
         vals, idx = vals.squeeze(d), idx.squeeze(d)
     return _named("median", vals, idx)

@@ -134,6 +134,9 @@ def normalize_dims(dim, ndim):
     if isinstance(dim, (int, np.integer)):
         return (_wrap_dim(int(dim), ndim),)
     dims = tuple(_wrap_dim(int(d), ndim) for d in dim)
-    if len(set(dims)) != len(dims):
-        raise RuntimeError(f"dim {dims} appears multiple times in the list of dims")
+    seen = set()
+    for d in dims:  # torch names the first (wrapped) dim that repeats
+        if d in seen:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+        seen.add(d)
     return dims

@@ -186,13 +186,65 @@ def strided_positions(xp, size, stride, offset):
     return pos
 
 
+def storage_flat(base):
+    """A flat writable view of all the memory ``base`` (a tensor with no ``_base``) covers."""
+    d = base._data
+    if any(st < 0 for st in d.strides):
+        raise RuntimeError("as_strided: the tensor's memory is laid out with negative strides; "
+                           "call .contiguous() first")
+    n = 0 if d.size == 0 else 1 + sum((k - 1) * st for k, st in zip(d.shape, d.strides)) \
+        // d.itemsize
+    return get_xp(d).lib.stride_tricks.as_strided(d, (n,), (d.itemsize,))
+
+
+def _ptr(arr):
+    return arr.__array_interface__["data"][0] if isinstance(arr, np.ndarray) else arr.data.ptr
+
+
+def _storage_span(size, stride, offset):
+    """(lowest, highest) storage position a geometry touches; None when it has no elements."""
+    if any(n == 0 for n in size):
+        return None
+    return (offset + sum(min(0, (n - 1) * st) for n, st in zip(size, stride)),
+            offset + sum(max(0, (n - 1) * st) for n, st in zip(size, stride)))
+
+
+def _maybe_overlapping(size, stride):
+    """torch's cheap test: False guarantees no two elements share a memory location."""
+    dims = sorted((abs(st), n) for n, st in zip(size, stride) if n > 1)
+    reach = 0
+    for st, n in dims:
+        if st <= reach:
+            return True
+        reach += (n - 1) * st
+    return False
+
+
 class AsStrided(Function):
-    """A view (size, stride, offset in elements) over the memory of a C-contiguous tensor."""
+    """A view (size, stride, offset in elements) over the memory of a C-contiguous tensor.
+
+    With ``from_storage=True`` (``Tensor.as_strided``) ``offset`` counts elements from the
+    start of the storage ``x`` views (its ``_base``'s memory), the result is always a view, and
+    backward is torch's AsStridedBackward0: the gradient is scattered into the storage by the
+    output geometry and read back by ``x``'s geometry (divided by how often ``x`` reaches
+    each location when ``x`` overlaps itself)."""
 
     @staticmethod
-    def forward(ctx, x, size, stride, offset):
+    def forward(ctx, x, size, stride, offset, from_storage=False):
         xp = get_xp(x._data)
         ctx.meta = (x._data.shape, size, stride, offset)
+        ctx.geom = None
+        if from_storage:
+            data = x._data
+            flat = storage_flat(x._base if x._base is not None else x)
+            if flat.dtype != data.dtype:   # a dtype view (.real, .view(dtype)) of its base
+                flat = flat.view(data.dtype)
+            item = data.itemsize
+            x_off = (_ptr(data) - _ptr(flat)) // item
+            ctx.geom = (data.shape, tuple(st // item for st in data.strides), x_off)
+            out = xp.lib.stride_tricks.as_strided(flat[offset:], shape=size,
+                                                  strides=tuple(s * item for s in stride))
+            return x._view_of(out)
         base = x._data
         if not base.flags.c_contiguous:
             # torch's as_strided addresses the underlying storage; for a non-contiguous
@@ -208,6 +260,25 @@ class AsStrided(Function):
         shape, size, stride, offset = ctx.meta
         from ..functions import zeros
         from .. import _dtype as D
+        if ctx.geom is not None:
+            in_size, in_stride, in_off = ctx.geom
+            in_span = _storage_span(in_size, in_stride, in_off)
+            out_span = _storage_span(size, stride, offset)
+            if in_span is None or out_span is None:
+                return zeros(in_size, dtype=g.dtype, device=g.device)
+            lo = min(in_span[0], out_span[0])
+            n = max(in_span[1], out_span[1]) - lo + 1
+            xp = get_xp(g._data)
+            out_pos = wrap(strided_positions(xp, size, stride, offset - lo).reshape(-1), D.int64)
+            in_pos = wrap(strided_positions(xp, in_size, in_stride, in_off - lo).reshape(-1),
+                          D.int64)
+            store = zeros(n, dtype=g.dtype, device=g.device).index_add(0, out_pos, g.reshape(-1))
+            if _maybe_overlapping(in_size, in_stride):
+                cnt = zeros(n, dtype=g.dtype, device=g.device).index_add(
+                    0, in_pos, zeros(1, dtype=g.dtype, device=g.device).add(1).expand(
+                        in_pos.shape[0]))
+                store = store / cnt.clamp_min(1)
+            return store.index_select(0, in_pos).reshape(in_size)
         pos = strided_positions(get_xp(g._data), size, stride, offset).reshape(-1)
         flat = zeros(int(np.prod(shape)), dtype=g.dtype, device=g.device)
         return flat.index_add(0, wrap(pos, D.int64), g.reshape(-1)).reshape(shape)
