@@ -1127,8 +1127,8 @@ def sub(input, other, *, alpha=1, out=None):
 
     Supports broadcasting and type promotion: the result dtype is
     ``ember.result_type(input, other)`` (Python numbers are "weak": ``int_tensor * 2.5`` is
-    float32, ``float32_tensor * 2`` stays float32). Two bool tensors cannot be subtracted (use ``^`` or
-    ``logical_xor``). ``ember.subtract`` is an alias.
+    float32, ``float32_tensor * 2`` stays float32). Bools cannot be subtracted, as in torch
+    (use ``^``/``logical_xor``, or ``~`` to invert a mask). ``ember.subtract`` is an alias.
 
     Args:
         input (Tensor or number): the minuend.
@@ -1143,10 +1143,16 @@ def sub(input, other, *, alpha=1, out=None):
         >>> ember.sub(ember.tensor([3, 5]), ember.tensor([1, 1]), alpha=2)
         tensor([1, 3])
     """
-    if isinstance(input, Tensor) and input._dtype is D.bool and isinstance(other, Tensor) and \
-            other._dtype is D.bool:
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
-                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    ib = input._dtype is D.bool if isinstance(input, Tensor) else type(input) is bool
+    ob = other._dtype is D.bool if isinstance(other, Tensor) else type(other) is bool
+    if ib or ob:  # (torch: a Python bool counts as a bool tensor here)
+        if ib and ob:
+            raise NotImplementedError("Subtraction, the `-` operator, with two bool tensors is "
+                                      "not supported. Use the `^` or `logical_xor()` operator "
+                                      "instead.")
+        raise NotImplementedError("Subtraction, the `-` operator, with a bool tensor is not "
+                                  "supported. If you are trying to invert a mask, use the `~` "
+                                  "or `logical_not()` operator instead.")
     if alpha != 1:
         other = mul(other, alpha)
     return _out(out, E.binary(E.Sub, input, other))

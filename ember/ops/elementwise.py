@@ -407,6 +407,19 @@ class Mul(Function):
 _PLAIN_FLOATS = (D.float32, D.float64)
 
 
+def _raw_quotient(g, other):
+    """``g / other`` on raw arrays, under the same conditions as :func:`_raw_product`."""
+    t = type(other)
+    if t is float or t is int or t is bool:
+        od = other
+    elif isinstance(other, Tensor) and other._dtype is g._dtype:
+        od = other._data
+    else:
+        return NotImplemented
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return wrap(g._data / od, g._dtype)
+
+
 def _raw_product(g, other):
     """``g * other`` on raw arrays, when NumPy's result dtype is certainly ember's: ``other`` a
     real Python scalar (weak, as in torch) or a tensor of ``g``'s dtype; else NotImplemented."""
@@ -430,6 +443,10 @@ class Div(Function):
     def backward(ctx, g):
         a, b = _operands(ctx)
         na, nb = ctx.needs_input_grad
+        if not nb and not STATE.enabled and g._dtype in _PLAIN_FLOATS:
+            ga = _raw_quotient(g, b)  # (raw, as in Mul.backward: x / 255, loss / n ...)
+            if ga is not NotImplemented:
+                return ga, None
         a, b = conj_of(a), conj_of(b)  # complex: g * conj(f'), f' holomorphic
         return (g / b if na else None,
                 -g * a / (b * b) if nb else None)
