@@ -30,7 +30,8 @@ class Sum(Function):
         data = x._data
         if data.dtype != dtype_.np:
             data = data.astype(dtype_.np)
-        return wrap(xp.sum(data, axis=dims, keepdims=keepdim), dtype_)
+        with np.errstate(invalid="ignore", over="ignore"):  # inf + -inf is NaN, silently (torch)
+            return wrap(xp.sum(data, axis=dims, keepdims=keepdim), dtype_)
 
     @staticmethod
     def backward(ctx, g):
@@ -50,7 +51,7 @@ class Mean(Function):
             n *= x._data.shape[d]
         ctx.meta = (x._data.shape, dims, keepdim, n)
         xp = get_xp(x._data)
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             out = xp.sum(x._data, axis=dims, keepdims=keepdim) / x._dtype.np.type(n) if n else \
                 xp.full(xp.sum(x._data, axis=dims, keepdims=keepdim).shape, np.nan)
         return wrap(out, x._dtype)
