@@ -85,6 +85,8 @@ _ATEN = {
     "ConstantPad": "aten::constant_pad_nd", "Unfold": "aten::unfold",
     "AsStrided": "aten::as_strided", "ViewAsReal": "aten::view_as_real",
     "ViewAsComplex": "aten::view_as_complex", "GetItem": "aten::index",
+    "Select": "aten::select", "Slice": "aten::slice", "Unsqueeze": "aten::unsqueeze",
+    "Alias": "aten::alias", "Index": "aten::index",
     "Gather": "aten::gather", "Scatter": "aten::scatter", "IndexAdd": "aten::index_add",
     "IndexPut": "aten::index_put_", "Clone": "aten::clone", "Copy": "aten::copy_",
     "ToCopy": "aten::_to_copy", "Inv": "aten::linalg_inv", "Det": "aten::linalg_det",

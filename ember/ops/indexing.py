@@ -59,10 +59,17 @@ def _on_xp(arr, xp):
     return arr
 
 
+_BASIC_TYPES = (int, np.integer, slice)
+
+
 def _is_basic(idx):
-    items = idx if isinstance(idx, tuple) else (idx,)
-    return all(isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis
-               for i in items)
+    """True for an index of ints, slices, None and Ellipsis only (a view in NumPy and torch)."""
+    if type(idx) is not tuple:
+        return isinstance(idx, _BASIC_TYPES) or idx is None or idx is Ellipsis
+    for i in idx:
+        if not (isinstance(i, _BASIC_TYPES) or i is None or i is Ellipsis):
+            return False
+    return True
 
 
 def check_bounds(data, idx):
@@ -96,6 +103,21 @@ def check_bounds(data, idx):
 
 
 class GetItem(Function):
+    """``x[idx]``: a view for basic indices (ints, slices, None, Ellipsis), a copy otherwise.
+
+    ``GetItem.apply`` records the node under torch's name for what the index does (see
+    :func:`_getitem_node`): ``SelectBackward0``, ``SliceBackward0``, ``UnsqueezeBackward0``,
+    ``AliasBackward0`` or ``IndexBackward0``. The subclasses only carry those names; forward
+    and backward are this class's.
+    """
+
+    @classmethod
+    def apply(cls, x, idx):
+        """Run ``x[idx]``; when ``x`` requires grad, under the subclass named like torch's node."""
+        if cls is GetItem and x._requires_grad:
+            cls = _getitem_node(x._data.shape, idx)
+        return _function_apply(cls, x, idx)
+
     @staticmethod
     def forward(ctx, x, idx):
         data = x._data
@@ -118,6 +140,78 @@ class GetItem(Function):
         from ..functions import zeros
         z = zeros(shape, dtype=g.dtype, device=g.device)
         return IndexPut.apply(z, g, idx, not _is_basic(idx))
+
+
+_function_apply = Function.__dict__["apply"].__func__
+
+
+# Thin subclasses of GetItem that only carry torch's grad_fn name for an indexing result
+# (torch applies an index's parts one by one; the node is that of the last op applied).
+class Select(GetItem):
+    """``x[i]`` with an integer last: ``SelectBackward0``."""
+
+
+class Slice(GetItem):
+    """``x[a:b:c]`` with a slice last: ``SliceBackward0``."""
+
+
+class Unsqueeze(GetItem):
+    """``x[None]`` with a None last: ``UnsqueezeBackward0``."""
+
+
+class Alias(GetItem):
+    """``x[...]`` / ``x[:, :]`` (nothing to apply): ``AliasBackward0``."""
+
+
+class Index(GetItem):
+    """Advanced indexing (index tensors, lists, masks, bools): ``IndexBackward0``."""
+
+
+_ALL = slice(None)
+_NP_INT = np.integer
+
+
+def _getitem_node(shape, idx):
+    """The GetItem subclass whose node name is torch's grad_fn name for ``x[idx]``.
+
+    ``idx`` is the converted index (ints, slices, None, Ellipsis, arrays, bools). Any array or
+    bool makes it ``Index``; otherwise the last int / non-skipped slice / None decides, as in
+    torch (which skips full slices inside a tuple, and aliases when nothing is left).
+    """
+    t = type(idx)
+    if t is not tuple:
+        if t is int or isinstance(idx, _NP_INT):
+            return Select
+        if t is slice:
+            return Slice            # a lone slice is always applied, even ``x[:]``
+        if idx is None:
+            return Unsqueeze
+        if idx is Ellipsis:
+            return Alias
+        return Index
+    kind = Alias
+    dim = 0
+    for i in idx:
+        t = type(i)
+        if t is slice:
+            # torch skips a full slice (start 0, stop at or past the end, step 1) in a tuple
+            if kind is not Slice and i != _ALL:
+                start, step = i.start, i.step
+                if not ((start is None or start == 0) and (step is None or step == 1)
+                        and (i.stop is None or dim < len(shape) and i.stop >= shape[dim])):
+                    kind = Slice
+            dim += 1
+        elif t is int or isinstance(i, _NP_INT):
+            kind = Select
+            dim += 1
+        elif i is None:
+            kind = Unsqueeze
+        elif i is Ellipsis:
+            dim += len(shape) - sum(1 for j in idx if type(j) is slice or type(j) is int
+                                    or isinstance(j, np.integer))
+        else:
+            return Index
+    return kind
 
 
 class IndexPut(Function):
