@@ -335,10 +335,8 @@ def _inplace_method(fn):
 
 def __getitem__(self, idx):
     xp = get_xp(self._data)
-    if isinstance(idx, Tensor) and idx._dtype is D.bool and idx.ndim == self.ndim == 0:
-        idx = (None, idx._data)
     cidx = I.convert_index(idx, xp)
-    if isinstance(cidx, (int, np.integer)):
+    if isinstance(cidx, (int, np.integer)) and type(cidx) is not bool:
         n = self._data.shape[0] if self._data.ndim else None
         if n is None:
             raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
