@@ -396,10 +396,11 @@ class Mul(Function):
         if not STATE.enabled and g._dtype in _PLAIN_FLOATS:
             # NOTE: no graph is recorded (the usual loss.backward()): multiply the raw arrays
             # instead of going through Function.apply (~4 us per op, a third of a tiny op)
-            ga = _raw_product(g, b) if na else None
-            gb = _raw_product(g, a) if nb else None
-            if ga is not NotImplemented and gb is not NotImplemented:
-                return ga, gb
+            rb = _raw_operand(g, b) if na else 1
+            ra = _raw_operand(g, a) if nb else 1
+            if rb is not None and ra is not None:
+                gd, dt = g._data, g._dtype
+                return (wrap(gd * rb, dt) if na else None), (wrap(gd * ra, dt) if nb else None)
         # complex: d(ab)/da = b, so the gradient is g * conj(b) (torch's convention)
         return (g * conj_of(b) if na else None), (g * conj_of(a) if nb else None)
 
@@ -407,28 +408,17 @@ class Mul(Function):
 _PLAIN_FLOATS = (D.float32, D.float64)
 
 
-def _raw_quotient(g, other):
-    """``g / other`` on raw arrays, under the same conditions as :func:`_raw_product`."""
+def _raw_operand(g, other):
+    """``other`` as a raw value to combine with ``g``'s array in a no-graph backward, or None.
+
+    Only where NumPy's result dtype is certainly ember's: ``other`` a real Python scalar (weak,
+    as in torch) or a tensor of ``g``'s dtype."""
     t = type(other)
     if t is float or t is int or t is bool:
-        od = other
-    elif isinstance(other, Tensor) and other._dtype is g._dtype:
-        od = other._data
-    else:
-        return NotImplemented
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return wrap(g._data / od, g._dtype)
-
-
-def _raw_product(g, other):
-    """``g * other`` on raw arrays, when NumPy's result dtype is certainly ember's: ``other`` a
-    real Python scalar (weak, as in torch) or a tensor of ``g``'s dtype; else NotImplemented."""
-    t = type(other)
-    if t is float or t is int or t is bool:
-        return wrap(g._data * other, g._dtype)
+        return other
     if isinstance(other, Tensor) and other._dtype is g._dtype:
-        return wrap(g._data * other._data, g._dtype)
-    return NotImplemented
+        return other._data
+    return None
 
 
 class Div(Function):
@@ -444,9 +434,10 @@ class Div(Function):
         a, b = _operands(ctx)
         na, nb = ctx.needs_input_grad
         if not nb and not STATE.enabled and g._dtype in _PLAIN_FLOATS:
-            ga = _raw_quotient(g, b)  # (raw, as in Mul.backward: x / 255, loss / n ...)
-            if ga is not NotImplemented:
-                return ga, None
+            rb = _raw_operand(g, b)  # (raw, as in Mul.backward: x / 255, loss / n ...)
+            if rb is not None:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    return wrap(g._data / rb, g._dtype), None
         a, b = conj_of(a), conj_of(b)  # complex: g * conj(f'), f' holomorphic
         return (g / b if na else None,
                 -g * a / (b * b) if nb else None)
