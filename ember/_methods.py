@@ -6,6 +6,7 @@ import numpy as np
 
 from . import _dtype as D
 from . import functions as F
+from . import _parallel
 from ._device import get_xp, to_device, device_of, device as _device_cls, on_device
 from ._tensor import Tensor, _wrap_dim
 from .autograd.function import Function
@@ -208,7 +209,7 @@ def _inplace(self, fn, *args, **kwargs):
     if recording and self._base is not None:
         return _inplace_on_view(self, fn, *args, **kwargs)
     if recording:
-        old = Tensor._wrap(self._data.copy(), self._dtype)
+        old = Tensor._wrap(_parallel.copy(self._data), self._dtype)
         old.grad_fn, old._output_nr, old._requires_grad = (self.grad_fn, self._output_nr,
                                                            self._requires_grad)
         old._grad_acc = self._grad_acc
@@ -312,7 +313,7 @@ def _commit(self, result):
     if self._data.ndim == 0 and type(self._data) is np.ndarray:
         self._data[()] = data
     else:
-        self._data[...] = data
+        _parallel.copyto(self._data, data)
     self._version_box[0] += 1
 
 

@@ -1,20 +1,24 @@
-"""Thread-count control (torch.set_num_threads / get_num_threads) for ember's BLAS.
+"""Thread-count control (torch.set_num_threads / get_num_threads).
 
-ember's parallelism is the BLAS library NumPy links (OpenBLAS, MKL). ``set_num_threads`` sets
-NumPy's bundled OpenBLAS directly (``ember._blas``) and, when ``threadpoolctl`` is installed,
-every other BLAS/OpenMP pool in the process too; with neither it records the value, sets
-``OMP_NUM_THREADS`` for child processes, and says how to get the in-process effect.
+ember's intra-op parallelism is its own thread pool (``ember._parallel``): large ops split
+their work over it, and NumPy's BLAS is kept single-threaded inside each part.
+``set_num_threads`` sizes that pool. Where NumPy's BLAS cannot be made single-threaded (an
+MKL/Accelerate NumPy without ``threadpoolctl``), ember does not split ops and the BLAS
+library's own threads are the parallelism, as before.
 """
 import os
 
-_state = {"n": None, "limiter": None}
+from . import _parallel
+
+_state = {}
 
 
 def set_num_threads(num):
-    """Set the number of threads BLAS (matrix products, convolutions) may use.
+    """Set the number of threads ember's ops (matrix products, convolutions, pooling) use.
 
-    NumPy's own bundled OpenBLAS is set directly; other BLAS libraries (MKL, a system
-    OpenBLAS) need the ``threadpoolctl`` package to change in the running process.
+    Large ops are split over a pool of ``num`` threads (the calling thread is one of them);
+    NumPy's BLAS runs single-threaded inside each part, so ember's threads and BLAS's never
+    compete for the cores. ``num=1`` runs everything on the calling thread.
 
     Args:
         num (int): threads, at least 1.
@@ -28,25 +32,26 @@ def set_num_threads(num):
     num = int(num)
     if num < 1:
         raise RuntimeError("set_num_threads expects a positive integer")
-    _state["n"] = num
-    os.environ["OMP_NUM_THREADS"] = str(num)
-    from . import _blas
-    done = _blas.set_threads(num)
+    _parallel.set_threads(num)
+    os.environ["OMP_NUM_THREADS"] = str(num)     # child processes start with the same count
+    if _parallel.blas_single():
+        return
+    # NumPy's BLAS cannot be made single-threaded: ember does not split ops, BLAS threads do
     try:
         import threadpoolctl
     except ImportError:
-        if not done:
-            import warnings
-            warnings.warn("ember.set_num_threads needs the threadpoolctl package to change "
-                          "this BLAS library's threads in a running process (pip install "
-                          "threadpoolctl); the setting applies to child processes only",
-                          RuntimeWarning, stacklevel=2)
+        import warnings
+        warnings.warn("ember.set_num_threads needs the threadpoolctl package to change "
+                      "this BLAS library's threads in a running process (pip install "
+                      "threadpoolctl); the setting applies to child processes only",
+                      RuntimeWarning, stacklevel=2)
         return
     _state["limiter"] = threadpoolctl.threadpool_limits(limits=num)
 
 
 def get_num_threads():
-    """The number of threads BLAS uses (as set by ``set_num_threads``, else the library's).
+    """The number of threads ember's ops use (``set_num_threads``; default: the usable cores,
+    or ``OMP_NUM_THREADS``).
 
     Args:
         (none)
@@ -56,22 +61,7 @@ def get_num_threads():
         >>> ember.get_num_threads() >= 1
         True
     """
-    if _state["n"] is not None:
-        return _state["n"]
-    from . import _blas
-    n = _blas.get_threads()
-    if n is not None:
-        return n
-    try:
-        import threadpoolctl
-        infos = threadpoolctl.threadpool_info()
-        counts = [i["num_threads"] for i in infos if i.get("user_api") == "blas"]
-        if counts:
-            return max(counts)
-    except ImportError:
-        pass
-    env = os.environ.get("OMP_NUM_THREADS")
-    return int(env) if env and env.isdigit() else (os.cpu_count() or 1)
+    return _parallel.num_threads()
 
 
 def set_num_interop_threads(num):

@@ -34,6 +34,7 @@ import threading
 
 import numpy as np
 
+from .. import _parallel
 from .._device import get_xp
 from ..autograd.function import Function
 from ._common import wrap
@@ -99,6 +100,11 @@ def workspace(xp, shape, dtype):
         bufs.append(a)
         _WS.nbytes += a.nbytes
     return a
+
+
+def _contig(xp, a):
+    """C-contiguous ``a``; a large NumPy copy is split over ember's threads."""
+    return _parallel.contiguous(a) if xp is np else xp.ascontiguousarray(a)
 
 
 def conv_out_size(n, k, s, lo, hi, d):
@@ -176,7 +182,7 @@ def _weight_rows(w):
     """
     nd = w.ndim - 2
     xp = get_xp(w)
-    return xp.ascontiguousarray(w.transpose((0,) + tuple(range(2, 2 + nd)) + (1,))).reshape(
+    return _contig(xp, w.transpose((0,) + tuple(range(2, 2 + nd)) + (1,))).reshape(
         w.shape[0], -1)
 
 
@@ -197,6 +203,19 @@ def _weight_cols(w):
 def _grad_rows(g):
     """Output gradient (N, O, *out) as rows (N*prod(out), O), channels last."""
     return _cl(g).reshape(-1, g.shape[1])
+
+
+def _grad_rows_all(g):
+    """``_grad_rows`` of a whole batch, the copy split over ember's threads."""
+    ps = _split(g, g.nbytes)
+    if len(ps) == 1:
+        return _grad_rows(g)
+    N, O = g.shape[:2]
+    L = _prod(g.shape[2:])
+    rows = np.empty((N * L, O), dtype=g.dtype)
+    _parallel.run(lambda n0, n1: np.copyto(
+        rows[n0 * L:n1 * L].reshape((n1 - n0,) + g.shape[2:] + (O,)), _cl(g[n0:n1])), ps)
+    return rows
 
 
 def _use_channels_first(C, ksize, out, groups):
@@ -306,29 +325,54 @@ def _subsample(x, stride, out):
     return x[(slice(None), slice(None)) + sl].reshape(x.shape[:2] + (_prod(out),))
 
 
+def _split(x, work):
+    """Image ranges to run a convolution op over in parallel (``ember._parallel``); one
+    range (0, N) for CuPy / meta arrays or small work."""
+    if type(x) is not np.ndarray:
+        return [(0, x.shape[0])]
+    return _parallel.parts(x.shape[0], work)
+
+
 def conv_forward(x, w, b, conf, out=None):
     """Raw convolution of NCHW ``x`` with ``w`` (+ ``b``): returns y, contiguous NCHW.
 
-    Columns are built and multiplied a chunk of images at a time (see ``_chunks``).
+    Columns are built and multiplied a chunk of images at a time (see ``_chunks``); large
+    batches are split over ember's threads by images (``ember._parallel``).
     """
+    xp = get_xp(x)
+    N, C = x.shape[:2]
+    O = w.shape[0]
+    k = tuple(w.shape[2:])
+    out = tuple(out) if out is not None else _out_size(x, k, conf)
+    y = xp.empty((N, O) + out, dtype=x.dtype)
+    ps = _split(x, N * _prod(out) * O * (C // conf[3]) * _prod(k))
+    if len(ps) == 1:
+        return _conv_forward(x, w, b, conf, out, y)
+    wm = _weight_cols(w) if conf[3] == 1 and not _pointwise(k, conf) \
+        and not _use_channels_first(C, k, out, 1) else None       # built once, shared
+    _parallel.run(lambda n0, n1: _conv_forward(x[n0:n1], w, b, conf, out, y[n0:n1], wm), ps)
+    return y
+
+
+def _conv_forward(x, w, b, conf, out, y, wm=None):
+    """``conv_forward`` of one range of images into ``y`` (contiguous NCHW); ``wm``: the
+    channels-last weight matrix when the caller built it already."""
     xp = get_xp(x)
     groups = conf[3]
     N, C = x.shape[:2]
     O = w.shape[0]
     k = tuple(w.shape[2:])
-    out = tuple(out) if out is not None else _out_size(x, k, conf)
     L = _prod(out)
     K = C // groups * _prod(k)
     if _pointwise(k, conf):
         # NOTE: (O, C) @ (C, L) per image reads NCHW as it is and writes NCHW: no columns, no
         # transposes (ResNet's stride-2 downsample: 4.0 -> 1.4 ms; stride 1: 23 -> 9 ms)
-        y = xp.matmul(w.reshape(O, C), _subsample(x, conf[0], out))
+        flat = xp.matmul(w.reshape(O, C), _subsample(x, conf[0], out), out=y.reshape(N, O, L))
         if b is not None:
-            y += b.reshape(1, O, 1)
-        return y.reshape((N, O) + out)
+            flat += b.reshape(1, O, 1)
+        return y
     if groups == 1 and not _use_channels_first(C, k, out, groups):
-        return _conv_cl(x, _weight_cols(w), k, b, conf, out)
-    y = xp.empty((N, O) + out, dtype=x.dtype)
+        return _conv_cl(x, _weight_cols(w) if wm is None else wm, k, b, conf, out, y)
     flat = y.reshape(N, O, L)
     if groups != 1:
         cols, _ = im2col_cl(x, k, conf, out)
@@ -359,15 +403,17 @@ def conv_forward(x, w, b, conf, out=None):
     return y
 
 
-def _conv_cl(x, wm, k, b, conf, out):
+def _conv_cl(x, wm, k, b, conf, out, y=None):
     """Channels-last convolution of NCHW ``x`` with the (K, O) weight matrix ``wm`` (rows in
     (kernel offsets..., channel) order, any strides): (n*L, K) @ (K, O) per chunk, then moved
-    to NCHW (adding the bias on the way). Returns y, contiguous NCHW."""
+    to NCHW (adding the bias on the way). Returns y (or fills the given contiguous NCHW
+    ``y``)."""
     xp = get_xp(x)
     N = x.shape[0]
     K, O = wm.shape
     L = _prod(out)
-    y = xp.empty((N, O) + tuple(out), dtype=x.dtype)
+    if y is None:
+        y = xp.empty((N, O) + tuple(out), dtype=x.dtype)
     flat = y.reshape(N, O, L)
     win = _windows_cl(x, k, conf, out)
     blocks, rows = _blocks(N, out, K * x.itemsize, wm.nbytes)
@@ -412,11 +458,38 @@ def conv_backward_input(g, w, in_spatial, conf, rows=None):
     * otherwise col2im, a chunk of images at a time: one matmul gives every kernel offset's
       contribution, then one strided add per offset scatters them into the padded input
       (channels first for few input channels, else channels last — as in ``conv_forward``).
+
+    Large batches are split over ember's threads by images (``ember._parallel``).
     """
+    N = g.shape[0]
+    L = _prod(g.shape[2:])
+    ps = _split(g, N * L * _prod(w.shape))
+    if len(ps) == 1:
+        return _conv_backward_input(g, w, in_spatial, conf, rows)
+    gx = np.empty((N, w.shape[1] * conf[3]) + tuple(in_spatial), dtype=g.dtype)
+    shared = _parallel.Shared()     # the rearranged weight, built once for all parts
+    _parallel.run(lambda n0, n1: _conv_backward_input(
+        g[n0:n1], w, in_spatial, conf, None if rows is None else rows[n0 * L:n1 * L],
+        gx[n0:n1], shared), ps)
+    return gx
+
+
+def _into(a, into):
+    """``a``, or ``a`` copied into ``into`` when the caller gave a destination."""
+    if into is None:
+        return a
+    into[...] = a
+    return into
+
+
+def _conv_backward_input(g, w, in_spatial, conf, rows=None, into=None, shared=None):
+    """``conv_backward_input`` of one range of images (into ``into`` when given); ``shared``
+    (``ember._parallel.Shared``) keeps the rearranged weight the parts of a split share."""
     stride, pads, dilation, groups = conf
     xp = get_xp(g)
     N, O = g.shape[:2]
     out = tuple(g.shape[2:])
+    build = _parallel.Shared.build if shared is None else shared.get
     nd = len(out)
     k = tuple(w.shape[2:])
     C = w.shape[1] * groups
@@ -433,10 +506,14 @@ def conv_backward_input(g, w, in_spatial, conf, rows=None):
     interior = tuple(slice(lo, lo + n) for n, (lo, _) in zip(in_spatial, pads))
     if _pointwise(k, conf):
         # (C, O) @ (O, L) per image, NCHW in and out; stride > 1 leaves the skipped positions 0
-        gs = xp.matmul(w.reshape(O, C).T, g.reshape(N, O, L))
         if all(st == 1 for st in stride) and out == in_spatial:
+            gs = xp.matmul(w.reshape(O, C).T, g.reshape(N, O, L),
+                           out=None if into is None else into.reshape(N, C, L))
             return gs.reshape((N, C) + in_spatial)
-        gx = xp.zeros((N, C) + in_spatial, dtype=g.dtype)
+        gs = xp.matmul(w.reshape(O, C).T, g.reshape(N, O, L))
+        gx = xp.zeros((N, C) + in_spatial, dtype=g.dtype) if into is None else into
+        if into is not None:
+            gx[...] = 0
         gx[(slice(None), slice(None)) + tuple(slice(0, (o - 1) * st + 1, st) for o, st in
                                               zip(out, stride))] = gs.reshape((N, C) + out)
         return gx
@@ -446,13 +523,17 @@ def conv_backward_input(g, w, in_spatial, conf, rows=None):
         flip = (slice(None, None, -1),) * nd
         if _use_channels_first(O, k, in_spatial, 1):
             wf = w.swapaxes(0, 1)[(slice(None), slice(None)) + flip]
-            return conv_forward(g, xp.ascontiguousarray(wf), None, tconf, out=in_spatial)
+            if into is None:
+                into = xp.empty((N, C) + in_spatial, dtype=g.dtype)
+            wf = build("wf", lambda: xp.ascontiguousarray(wf))
+            return _conv_forward(g, wf, None, tconf, in_spatial, into)
         # the flipped, in/out-swapped kernel's (K, C) matrix, rows (kernel offsets..., O):
         # one copy that reads each w[o] block (C*prod(k) values) in place
-        wm = xp.ascontiguousarray(w.transpose(tuple(range(2, 2 + nd)) + (0, 1))[flip])
-        return _conv_cl(g, wm.reshape(-1, C), k, None, tconf, in_spatial)
+        wm = build("wm", lambda: xp.ascontiguousarray(
+            w.transpose(tuple(range(2, 2 + nd)) + (0, 1))[flip]))
+        return _conv_cl(g, wm.reshape(-1, C), k, None, tconf, in_spatial, into)
     if N == 0:
-        return xp.zeros((N, C) + in_spatial, dtype=g.dtype)
+        return _into(xp.zeros((N, C) + in_spatial, dtype=g.dtype), into)
     if groups == 1 and cf:
         gx = xp.zeros((N, C) + full, dtype=g.dtype)
         g3 = g.reshape(N, O, L)
@@ -464,10 +545,10 @@ def conv_backward_input(g, w, in_spatial, conf, rows=None):
             for offs in offsets:
                 gx[(slice(n0, n1), slice(None)) + window(offs)] += \
                     c[(slice(None), slice(None)) + offs]
-        return xp.ascontiguousarray(gx[(slice(None), slice(None)) + interior])
+        return _into(xp.ascontiguousarray(gx[(slice(None), slice(None)) + interior]), into)
     if groups == 1:
         gx = xp.zeros((N,) + full + (C,), dtype=g.dtype)
-        wt = _weight_rows(w)                                             # (O, K)
+        wt = build("wt", lambda: _weight_rows(w))                        # (O, K)
         chunks, nb = _chunks(N, K * L * g.itemsize, w.nbytes)
         cols = workspace(xp, (nb * L, K), g.dtype)
         for n0, n1 in chunks:
@@ -477,7 +558,7 @@ def conv_backward_input(g, w, in_spatial, conf, rows=None):
             for offs in offsets:
                 gx[(slice(n0, n1),) + window(offs)] += \
                     c[(slice(None),) * (1 + nd) + offs]
-        return xp.ascontiguousarray(_cf(gx[(slice(None),) + interior]))
+        return _into(xp.ascontiguousarray(_cf(gx[(slice(None),) + interior])), into)
     # groups > 1: one (G, M, og) @ (og, cg) product per kernel offset, added in place
     if rows is None:
         rows = _grad_rows(g)
@@ -489,15 +570,37 @@ def conv_backward_input(g, w, in_spatial, conf, rows=None):
     for n, offs in enumerate(offsets):
         gx[(slice(None),) + window(offs)] += \
             xp.matmul(gg, wk[n]).transpose(1, 0, 2).reshape((N,) + out + (C,))
-    return xp.ascontiguousarray(_cf(gx[(slice(None),) + interior]))
+    return _into(xp.ascontiguousarray(_cf(gx[(slice(None),) + interior])), into)
 
 
 def conv_backward_weight(x, g, ksize, conf, rows=None):
     """Raw weight gradient of a convolution: columns^T @ output-gradient rows.
 
     The columns of ``x`` are rebuilt a chunk of images at a time (as in ``conv_forward``)
-    and each chunk's product is accumulated.
+    and each chunk's product is accumulated. Large batches are split over ember's threads
+    by images; the per-range sums are added in range order (the same result every run).
     """
+    N = g.shape[0]
+    L = _prod(g.shape[2:])
+    ps = _split(g, N * L * g.shape[1] * x.shape[1] // conf[3] * _prod(ksize))
+    if len(ps) == 1:
+        return _conv_backward_weight(x, g, ksize, conf, rows)
+    res = [None] * len(ps)
+
+    def part(i, n0, n1):
+        res[i] = _conv_backward_weight(x[n0:n1], g[n0:n1], ksize, conf,
+                                       None if rows is None else rows[n0 * L:n1 * L], raw=True)
+    _parallel.run(part, [(i,) + p for i, p in enumerate(ps)])
+    gw, finish = res[0]
+    for r, _ in res[1:]:
+        gw += r
+    return finish(gw)
+
+
+def _conv_backward_weight(x, g, ksize, conf, rows=None, raw=False):
+    """``conv_backward_weight`` of one range of images; with ``raw``, ``(sum, finish)``: the
+    summed products before their move to the (O, C/G, *k) layout, and that move (so the
+    parts of a split add their sums first and move once)."""
     groups = conf[3]
     xp = get_xp(g)
     nd = len(ksize)
@@ -506,7 +609,8 @@ def conv_backward_weight(x, g, ksize, conf, rows=None):
     out = tuple(g.shape[2:])
     L = _prod(out)
     if N == 0 or L == 0:
-        return xp.zeros((O, C // groups) + tuple(ksize), dtype=g.dtype)
+        gw = xp.zeros((O, C // groups) + tuple(ksize), dtype=g.dtype)
+        return (gw, lambda a: a) if raw else gw
     if groups != 1:
         cols, _ = im2col_cl(x, ksize, conf, out)
         if rows is None:
@@ -515,9 +619,12 @@ def conv_backward_weight(x, g, ksize, conf, rows=None):
         gg = rows.reshape(-1, groups, og).transpose(1, 0, 2)
         gw = xp.matmul(cols.transpose(0, 2, 1), gg)                  # (G, kk*cg, og)
         cg = gw.shape[1] // _prod(ksize)
-        gw = gw.reshape((groups,) + tuple(ksize) + (cg, og))
-        gw = gw.transpose((0, nd + 2, nd + 1) + tuple(range(1, nd + 1)))
-        return xp.ascontiguousarray(gw.reshape((O, cg) + tuple(ksize)))
+
+        def finish(gw):
+            gw = gw.reshape((groups,) + tuple(ksize) + (cg, og))
+            gw = gw.transpose((0, nd + 2, nd + 1) + tuple(range(1, nd + 1)))
+            return _contig(xp, gw.reshape((O, cg) + tuple(ksize)))
+        return (gw, finish) if raw else finish(gw)
     K = C * _prod(ksize)
     g3 = g.reshape(N, O, L)
     if _pointwise(ksize, conf):
@@ -529,7 +636,8 @@ def conv_backward_weight(x, g, ksize, conf, rows=None):
             part = xp.matmul(g3[n0:n0 + nb], xs[n0:n0 + nb].transpose(0, 2, 1))
             part = part[0] if part.shape[0] == 1 else part.sum(0)
             gw = part if gw is None else xp.add(gw, part, out=gw)
-        return gw.reshape((O, C) + tuple(ksize))
+        finish = lambda gw: gw.reshape((O, C) + tuple(ksize))     # noqa: E731
+        return (gw, finish) if raw else finish(gw)
     if _use_channels_first(C, ksize, out, groups):
         win = _windows_cf(x, ksize, conf, out)
         blocks, npos = _blocks(N, out, K * x.itemsize, K * O * x.itemsize)
@@ -545,7 +653,8 @@ def conv_backward_weight(x, g, ksize, conf, rows=None):
             part = xp.matmul(c, g3[n0:n1, :, r0 * inner:r1 * inner].transpose(0, 2, 1))
             part = part[0] if n1 - n0 == 1 else part.sum(0)                # (K, O)
             gw = part if gw is None else xp.add(gw, part, out=gw)
-        return xp.ascontiguousarray(gw.T).reshape((O, C) + tuple(ksize))
+        finish = lambda gw: _contig(xp, gw.T).reshape((O, C) + tuple(ksize))  # noqa
+        return (gw, finish) if raw else finish(gw)
     win = _windows_cl(x, ksize, conf, out)
     blocks, nrows = _blocks(N, out, K * x.itemsize, K * O * x.itemsize)
     cols = workspace(xp, (nrows, K), x.dtype)
@@ -570,11 +679,14 @@ def conv_backward_weight(x, g, ksize, conf, rows=None):
             tmp = xp.empty_like(gw)
         else:
             gw += xp.matmul(a, b, out=tmp)
-    if not big:
-        gw = gw.reshape(tuple(ksize) + (C, O))
-        return xp.ascontiguousarray(gw.transpose((nd + 1, nd) + tuple(range(nd))))
-    gw = gw.reshape((O,) + tuple(ksize) + (C,))
-    return xp.ascontiguousarray(gw.transpose((0, nd + 1) + tuple(range(1, nd + 1))))
+
+    def finish(gw):
+        if not big:
+            gw = gw.reshape(tuple(ksize) + (C, O))
+            return _contig(xp, gw.transpose((nd + 1, nd) + tuple(range(nd))))
+        gw = gw.reshape((O,) + tuple(ksize) + (C,))
+        return _contig(xp, gw.transpose((0, nd + 1) + tuple(range(1, nd + 1))))
+    return (gw, finish) if raw else finish(gw)
 
 
 def _crop_to(t, spatial):
@@ -605,7 +717,7 @@ class ConvNd(Function):
         if nx and nw and not _pointwise(tuple(w.shape[2:]), conf) and (
                 conf[3] != 1 or _transposed_as_conv(w, tuple(x.shape[2:]),
                                                     tuple(g.shape[2:]), conf) is None):
-            rows = _grad_rows(g._data)          # shared by both products
+            rows = _grad_rows_all(g._data)      # shared by both products
         if nx:
             gx = ConvNdBackwardInput.apply(g, w, tuple(x.shape[2:]), conf, rows)
         if nw:
@@ -695,7 +807,7 @@ def _fold_raw(cols, output_size, ksize, dilation, padding, stride):
             out[:, :, i * dilation[0]: i * dilation[0] + stride[0] * (oh - 1) + 1: stride[0],
                 j * dilation[1]: j * dilation[1] + stride[1] * (ow - 1) + 1: stride[1]] += \
                 c[:, :, i, j]
-    return xp.ascontiguousarray(out[:, :, ph:ph + H, pw:pw + W])
+    return _contig(xp, out[:, :, ph:ph + H, pw:pw + W])
 
 
 class Im2Col(Function):

@@ -9,6 +9,8 @@ import math
 import numpy as np
 
 from .. import _dtype as D
+from .. import _parallel
+from .._parallel import is_big
 from .._tensor import Tensor
 from .._device import get_xp
 from ..autograd.function import Function
@@ -136,7 +138,7 @@ UNARY = {
     "atanh":      (lambda xp, x: xp.arctanh(x),       lambda x, y, g: g / (1 - x * x),             True),
     "sigmoid":    (lambda xp, x: _sigmoid(xp, x),     lambda x, y, g: g * y * (1 - y),             True),
     "logsigmoid": (lambda xp, x: _logsigmoid(xp, x),  lambda x, y, g: g * (1 - y.exp()),           True),
-    "relu":       (lambda xp, x: xp.maximum(x, 0),    lambda x, y, g: _relu_grad(g, y),            False),
+    "relu":       (lambda xp, x: _relu(xp, x),        lambda x, y, g: _relu_grad(g, y),            False),
     "abs":        (lambda xp, x: xp.abs(x),           lambda x, y, g: g * x.sgn(),                 False),
     "erf":        (lambda xp, x: _special(xp, "erf")(x),
                    lambda x, y, g: g * _SQRT_2_OVER_PI * (-x * x).exp(),                           True),
@@ -239,10 +241,26 @@ def _has_scipy():
         return False
 
 
+def _relu(xp, x):
+    """``max(x, 0)``, large arrays split over ember's threads."""
+    if is_big(x):
+        return _parallel.ufunc(np.maximum, x, 0)
+    return xp.maximum(x, 0)
+
+
 def _relu_grad(g, y):
-    """``g * (y > 0)``; one NumPy pass when no graph is recorded (the common backward)."""
+    """``g * (y > 0)``; raw NumPy passes when no graph is recorded (the common backward),
+    large arrays split over ember's threads."""
     if not STATE.enabled:
-        return wrap(g._data * (y._data > 0), g._dtype)
+        gd, yd = g._data, y._data
+        if is_big(gd) and gd.ndim and type(yd) is np.ndarray and gd.shape == yd.shape:
+            out = np.empty(gd.shape, dtype=np.result_type(gd.dtype, np.bool_))
+
+            def part(r0, r1):
+                np.multiply(gd[r0:r1], np.greater(yd[r0:r1], 0), out=out[r0:r1])
+            _parallel.run(part, _parallel.parts(gd.shape[0], gd.nbytes * 2))
+            return wrap(out, g._dtype)
+        return wrap(gd * (yd > 0), g._dtype)
     return g * (y > 0)
 
 
@@ -362,7 +380,10 @@ def _operands(ctx):
 class Add(Function):
     @staticmethod
     def forward(ctx, a, b, dtype_):
-        return wrap(data_of(a) + data_of(b), dtype_)
+        a, b = data_of(a), data_of(b)
+        if is_big(a) or is_big(b):
+            return wrap(_parallel.ufunc(np.add, a, b), dtype_)
+        return wrap(a + b, dtype_)
 
     @staticmethod
     def backward(ctx, g):
@@ -372,7 +393,10 @@ class Add(Function):
 class Sub(Function):
     @staticmethod
     def forward(ctx, a, b, dtype_):
-        return wrap(data_of(a) - data_of(b), dtype_)
+        a, b = data_of(a), data_of(b)
+        if is_big(a) or is_big(b):
+            return wrap(_parallel.ufunc(np.subtract, a, b), dtype_)
+        return wrap(a - b, dtype_)
 
     @staticmethod
     def backward(ctx, g):
@@ -387,7 +411,10 @@ class Mul(Function):
     @staticmethod
     def forward(ctx, a, b, dtype_):
         _save_operands(ctx, a, b)
-        return wrap(data_of(a) * data_of(b), dtype_)
+        a, b = data_of(a), data_of(b)
+        if is_big(a) or is_big(b):
+            return wrap(_parallel.ufunc(np.multiply, a, b), dtype_)
+        return wrap(a * b, dtype_)
 
     @staticmethod
     def backward(ctx, g):
@@ -400,6 +427,9 @@ class Mul(Function):
             ra = _raw_operand(g, a) if nb else 1
             if rb is not None and ra is not None:
                 gd, dt = g._data, g._dtype
+                if is_big(gd):
+                    return ((wrap(_parallel.ufunc(np.multiply, gd, rb), dt) if na else None),
+                            (wrap(_parallel.ufunc(np.multiply, gd, ra), dt) if nb else None))
                 return (wrap(gd * rb, dt) if na else None), (wrap(gd * ra, dt) if nb else None)
         # complex: d(ab)/da = b, so the gradient is g * conj(b) (torch's convention)
         return (g * conj_of(b) if na else None), (g * conj_of(a) if nb else None)

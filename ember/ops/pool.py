@@ -24,6 +24,7 @@ import itertools
 import numpy as np
 
 from .. import _dtype as D
+from .. import _parallel
 from .._device import get_xp
 from ..autograd.function import Function
 from ._common import wrap
@@ -135,62 +136,78 @@ def _tiled_max(x, geo, need_arg):
     the already shrunk array. Ties: reducing the inner dim first and then the outer ones
     with strict ``>`` picks the first maximum in window (row-major) order, as torch does.
     NaN is not handled here: the caller falls back when the result holds a NaN.
+    Large batches are split over ember's threads by images (``ember._parallel``).
     Returns ``(values, TiledArg or None)``.
     """
     xp = get_xp(x)
-    nd = len(geo.k)
     cur = x[(slice(None), slice(None)) + tuple(slice(0, o * kk) for o, kk in
                                                zip(geo.out, geo.k))]
-    stages = []
-    for i in reversed(range(nd)):
-        kk = geo.k[i]
-        if kk == 1:
-            continue
-        lead = (slice(None),) * (2 + i)
-        vs = [cur[lead + (slice(j, None, kk),)] for j in range(kk)]
-        best = vs[0]
-        a = None
-        for j in range(1, kk):
-            if need_arg:
-                better = xp.greater(vs[j], best)
-            best = xp.maximum(best, vs[j]) if j == 1 else xp.maximum(best, vs[j], out=best)
-            if need_arg:
-                step = better.view(np.int8)
-                if j == 1:
-                    a = step
-                else:       # offsets grow with j: the largest strict improvement wins
-                    xp.maximum(a, xp.multiply(step, np.int8(j), out=step), out=a)
-        if need_arg:
-            stages.append((i, kk, a))
-        cur = best
-    if cur.base is not None and xp.may_share_memory(cur, x):    # every kernel dim was 1
+    plan = []                      # (dim, k, shape after reducing it), last dim first
+    shape = list(cur.shape)
+    for i in reversed(range(len(geo.k))):
+        if geo.k[i] != 1:
+            shape[2 + i] //= geo.k[i]
+            plan.append((i, geo.k[i], tuple(shape)))
+    if not plan:                   # every kernel dim is 1: the values are the input
         cur = cur.copy()
-    return cur, (TiledArg(stages, geo, cur.shape, xp) if need_arg else None)
+        return cur, (TiledArg([], geo, cur.shape, xp) if need_arg else None)
+    bests = [xp.empty(sh, dtype=x.dtype) for _, _, sh in plan]
+    args = [xp.empty(sh, dtype=np.int8) for _, _, sh in plan] if need_arg else None
+
+    def part(n0, n1):
+        src = cur[n0:n1]
+        for n, (i, kk, _) in enumerate(plan):
+            lead = (slice(None),) * (2 + i)
+            vs = [src[lead + (slice(j, None, kk),)] for j in range(kk)]
+            best = bests[n][n0:n1]
+            a = args[n][n0:n1] if need_arg else None
+            for j in range(1, kk):
+                prev = vs[0] if j == 1 else best
+                if j == 1 and need_arg:
+                    xp.greater(vs[1], prev, out=a.view(np.bool_))
+                elif need_arg:          # offsets grow with j: the last strict improvement wins
+                    step = xp.greater(vs[j], prev).view(np.int8)
+                    xp.maximum(a, xp.multiply(step, np.int8(j), out=step), out=a)
+                xp.maximum(prev, vs[j], out=best)
+            src = best
+
+    ps = _parallel.parts(x.shape[0], x.nbytes) if type(x) is np.ndarray else [(0, x.shape[0])]
+    _parallel.run(part, ps)
+    stages = [(i, kk, args[n]) for n, (i, kk, _) in enumerate(plan)] if need_arg else None
+    return bests[-1], (TiledArg(stages, geo, bests[-1].shape, xp) if need_arg else None)
 
 
 def _tiled_scatter(g, targ, geo, covered):
-    """Adjoint of ``_tiled_max``: expand the gradient one stage at a time (outer dim first)."""
+    """Adjoint of ``_tiled_max``: expand the gradient one stage at a time (outer dim first);
+    large batches split over ember's threads by images."""
     xp = get_xp(g)
-    gx = (xp.empty if covered else xp.zeros)(g.shape[:2] + tuple(geo.in_sp), dtype=g.dtype)
+    gx = xp.empty(g.shape[:2] + tuple(geo.in_sp), dtype=g.dtype)
     target = gx[(slice(None), slice(None)) + tuple(slice(0, o * kk) for o, kk in
                                                    zip(geo.out, geo.k))]
-    cur = g
     stages = targ.stages[::-1]
-    if not stages:
-        target[...] = g
-        return gx
-    for n, (i, kk, a) in enumerate(stages):
-        shape = list(cur.shape)
-        shape[2 + i] *= kk
-        dst = target if n == len(stages) - 1 else xp.empty(shape, dtype=g.dtype)
-        lead = (slice(None),) * (2 + i)
-        if kk == 2:      # a is 0/1: dst1 = g * a, dst0 = g - dst1
-            d1 = xp.multiply(cur, a, out=dst[lead + (slice(1, None, 2),)])
-            xp.subtract(cur, d1, out=dst[lead + (slice(0, None, 2),)])
-        else:
-            for j in range(kk):
-                xp.multiply(cur, a == j, out=dst[lead + (slice(j, None, kk),)])
-        cur = dst
+
+    def part(n0, n1):
+        if not covered:
+            gx[n0:n1] = 0
+        cur = g[n0:n1]
+        if not stages:
+            target[n0:n1] = cur
+        for n, (i, kk, a) in enumerate(stages):
+            a = a[n0:n1]
+            shape = list(cur.shape)
+            shape[2 + i] *= kk
+            dst = target[n0:n1] if n == len(stages) - 1 else xp.empty(shape, dtype=g.dtype)
+            lead = (slice(None),) * (2 + i)
+            if kk == 2:      # a is 0/1: dst1 = g * a, dst0 = g - dst1
+                d1 = xp.multiply(cur, a, out=dst[lead + (slice(1, None, 2),)])
+                xp.subtract(cur, d1, out=dst[lead + (slice(0, None, 2),)])
+            else:
+                for j in range(kk):
+                    xp.multiply(cur, a == j, out=dst[lead + (slice(j, None, kk),)])
+            cur = dst
+
+    ps = _parallel.parts(g.shape[0], gx.nbytes) if type(g) is np.ndarray else [(0, g.shape[0])]
+    _parallel.run(part, ps)
     return gx
 
 
@@ -317,48 +334,62 @@ def _sep_max(x, geo, need_arg):
     Returns ``(values, SepArg or None)``.
     """
     xp = get_xp(x)
-    cur = x
-    stages = []
+    plan = []                   # (dim, k, s, p, d, n, m, shape after reducing it)
+    shape = list(x.shape)
     for i in reversed(range(len(geo.k))):
         n, k, s, p, d, m = geo.in_sp[i], geo.k[i], geo.s[i], geo.p[i], geo.d[i], geo.out[i]
         if k == 1 and s == 1 and p == 0 and m == n:
             continue
-        ax = 2 + i
-        shape = list(cur.shape)
-        shape[ax] = m
-        best = xp.empty(shape, dtype=x.dtype)
-        a = xp.empty(shape, dtype=np.int8) if need_arg and k > 1 else None
-        ranges = [_valid_range(o, n, k, s, p, d, m) for o in range(k)]
-        lo_all = max(r[0] for r in ranges)
-        hi_all = max(lo_all, min(r[1] for r in ranges))
-        spans = [(lo_all, hi_all)] if lo_all < hi_all else []
-        if _flat_ok(cur, ax, n, s, m) and spans:
-            # the last dim as one long 1-D strided op over all rows: output t = row*m + j
-            # reads flat[s*t - p + o*d] (n == s*m), right for every interior j; the border
-            # outputs (the only ones a row's neighbour leaks into) are redone below
-            T = cur.size // n * m
-            ta = -(-p // s)
-            tb = min(T, (s * T - 1 + p - (k - 1) * d) // s + 1)
-            flat = cur.reshape(-1)
-            if ta < tb:
-                _max_offsets(xp, [flat[_positions(o, ta, tb, s, p, d)] for o in range(k)],
-                             list(range(k)), best.reshape(-1)[ta:tb],
-                             None if a is None else a.reshape(-1)[ta:tb])
-            spans = []
-        spans += [(j, j + 1) for j in range(m) if not lo_all <= j < hi_all]
-        for j0, j1 in spans:       # the interior in one go, then each border output
-            offs = [o for o in range(k) if ranges[o][0] <= j0 and j1 <= ranges[o][1]]
-            so = _along(cur.ndim, ax, slice(j0, j1))
-            _max_offsets(xp, [cur[_along(cur.ndim, ax, _positions(o, j0, j1, s, p, d))]
-                              for o in offs], offs, best[so], None if a is None else a[so])
-        stages.append((i, k, s, p, d, n, a))
-        cur = best
-    if cur is x:
+        shape[2 + i] = m
+        plan.append((i, k, s, p, d, n, m, tuple(shape)))
+    if not plan:
         cur = x.copy()
-    return cur, (SepArg(stages, geo, cur.shape, xp) if need_arg else None)
+        return cur, (SepArg([], geo, cur.shape, xp) if need_arg else None)
+    bests = [xp.empty(sh, dtype=x.dtype) for *_, sh in plan]
+    args = [xp.empty(st[-1], dtype=np.int8) if need_arg and st[1] > 1 else None for st in plan]
+
+    def part(n0, n1):
+        cur = x[n0:n1]
+        for (i, k, s, p, d, n, m, _), best, a in zip(plan, bests, args):
+            best = best[n0:n1]
+            a = None if a is None else a[n0:n1]
+            _sep_stage(xp, cur, best, a, 2 + i, k, s, p, d, n, m)
+            cur = best
+
+    ps = _parallel.parts(x.shape[0], x.nbytes) if type(x) is np.ndarray else [(0, x.shape[0])]
+    _parallel.run(part, ps)
+    stages = [(i, k, s, p, d, n, a) for (i, k, s, p, d, n, *_), a in zip(plan, args)]
+    return bests[-1], (SepArg(stages, geo, bests[-1].shape, xp) if need_arg else None)
 
 
-def _sep_expand(xp, g, ax, k, s, p, d, n, a):
+def _sep_stage(xp, cur, best, a, ax, k, s, p, d, n, m):
+    """One ``_sep_max`` stage: reduce ``cur`` along ``ax`` into ``best`` (winners into ``a``)."""
+    ranges = [_valid_range(o, n, k, s, p, d, m) for o in range(k)]
+    lo_all = max(r[0] for r in ranges)
+    hi_all = max(lo_all, min(r[1] for r in ranges))
+    spans = [(lo_all, hi_all)] if lo_all < hi_all else []
+    if _flat_ok(cur, ax, n, s, m) and spans:
+        # the last dim as one long 1-D strided op over all rows: output t = row*m + j
+        # reads flat[s*t - p + o*d] (n == s*m), right for every interior j; the border
+        # outputs (the only ones a row's neighbour leaks into) are redone below
+        T = cur.size // n * m
+        ta = -(-p // s)
+        tb = min(T, (s * T - 1 + p - (k - 1) * d) // s + 1)
+        flat = cur.reshape(-1)
+        if ta < tb:
+            _max_offsets(xp, [flat[_positions(o, ta, tb, s, p, d)] for o in range(k)],
+                         list(range(k)), best.reshape(-1)[ta:tb],
+                         None if a is None else a.reshape(-1)[ta:tb])
+        spans = []
+    spans += [(j, j + 1) for j in range(m) if not lo_all <= j < hi_all]
+    for j0, j1 in spans:       # the interior in one go, then each border output
+        offs = [o for o in range(k) if ranges[o][0] <= j0 and j1 <= ranges[o][1]]
+        so = _along(cur.ndim, ax, slice(j0, j1))
+        _max_offsets(xp, [cur[_along(cur.ndim, ax, _positions(o, j0, j1, s, p, d))]
+                          for o in offs], offs, best[so], None if a is None else a[so])
+
+
+def _sep_expand(xp, g, ax, k, s, p, d, n, a, into=None):
     """Adjoint of one ``_sep_max`` stage: spread ``g`` (length m along ``ax``) back over the
     input length ``n``, each output's gradient to its winning offset.
 
@@ -370,7 +401,7 @@ def _sep_expand(xp, g, ax, k, s, p, d, n, a):
     m = g.shape[ax]
     shape = list(g.shape)
     shape[ax] = n
-    gin = result = xp.empty(shape, dtype=g.dtype)
+    gin = result = xp.empty(shape, dtype=g.dtype) if into is None else into
     nd_ = g.ndim
 
     def part(o, j0, j1, out=None):
@@ -418,14 +449,23 @@ def _sep_expand(xp, g, ax, k, s, p, d, n, a):
 
 
 def _sep_scatter(g, sarg):
-    """Adjoint of ``_sep_max``: expand the gradient one stage at a time (outer dim first)."""
+    """Adjoint of ``_sep_max``: expand the gradient one stage at a time (outer dim first);
+    large batches split over ember's threads by images."""
     xp = get_xp(g)
-    cur = g
-    for i, k, s, p, d, n, a in reversed(sarg.stages):
-        cur = _sep_expand(xp, cur, 2 + i, k, s, p, d, n, a)
-    if cur is g:
-        cur = g.copy()
-    return cur
+    if not sarg.stages:
+        return g.copy()
+    gx = xp.empty(g.shape[:2] + tuple(sarg.geo.in_sp), dtype=g.dtype)
+    last = len(sarg.stages) - 1
+
+    def part(n0, n1):
+        cur = g[n0:n1]
+        for j, (i, k, s, p, d, n, a) in enumerate(reversed(sarg.stages)):
+            cur = _sep_expand(xp, cur, 2 + i, k, s, p, d, n, None if a is None else a[n0:n1],
+                              into=gx[n0:n1] if j == last else None)
+
+    ps = _parallel.parts(g.shape[0], gx.nbytes) if type(g) is np.ndarray else [(0, g.shape[0])]
+    _parallel.run(part, ps)
+    return gx
 
 
 def max_pool_raw(x, geo, need_arg=True):

@@ -1,0 +1,430 @@
+"""ember's intra-op parallelism: large ops split their work over a small pool of threads.
+
+torch runs every large op on all cores (OpenMP). ember's ops are NumPy calls, and NumPy
+releases the GIL inside copies, ufunc loops and BLAS products, so Python threads that each
+run the same op on a slice of the data (a range of images of a convolution, a range of rows
+of a matrix product) really run at the same time.
+
+The rules, and why:
+
+* **One pool, owned by ember.** ``ember.set_num_threads(n)`` sizes it (default: the cores
+  this process may run on, or ``OMP_NUM_THREADS``). While it has more than one thread,
+  NumPy's OpenBLAS is kept single-threaded: OpenBLAS's own workers spin for ~0.1 s after
+  every multi-threaded call, and on a 2-core machine they competed with ember's threads
+  (measured: a SimpleCNN step got *slower*, 75 ms vs 66, when both kinds of threads ran).
+  The matrix products ember does itself (``linear``, ``matmul``, convolutions) are split
+  here instead. Where NumPy's BLAS cannot be set single-threaded (an MKL or Accelerate
+  NumPy without ``threadpoolctl``), ember does not split anything and leaves BLAS alone.
+* **Static, contiguous parts.** ``parts(n, work)`` cuts ``range(n)`` into at most one part
+  per thread; part ``i`` always covers the same items, and reductions add the per-part
+  results in part order, so a result is the same from run to run (for a given thread count)
+  -- torch's CPU kernels are deterministic in the same sense.
+* **No nesting, no waiting.** An op called inside a part, or while another Python thread
+  holds the pool, runs on the calling thread alone.
+* **Small work stays serial.** Handing a part to a worker costs ~10-30 us (a queue put, a
+  thread wake-up, the GIL); ops below ``MIN_WORK`` (roughly 0.2 ms of single-thread work,
+  measured in multiply-adds or bytes moved) are not split.
+* A forked child (DataLoader workers) starts without the parent's threads; its pool is
+  rebuilt on first use.
+"""
+import os
+import queue
+import threading
+
+import numpy as np
+
+MIN_WORK = 1 << 21   # multiply-adds (or ~bytes moved for copy-bound ops) worth one split
+
+_state = {"n": None, "pool": None, "blas_single": None}
+_local = threading.local()
+
+
+def default_threads():
+    """The thread count ember starts with: ``OMP_NUM_THREADS`` if set, else the usable cores.
+
+    Example::
+
+        >>> default_threads() >= 1
+        True
+    """
+    env = os.environ.get("OMP_NUM_THREADS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:          # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def num_threads():
+    """The pool's size (what ``ember.get_num_threads()`` reports).
+
+    Example::
+
+        >>> num_threads() >= 1
+        True
+    """
+    if _state["n"] is None:
+        _state["n"] = default_threads()
+    return _state["n"]
+
+
+def set_threads(n):
+    """Resize the pool to ``n`` threads (the calling thread counts as one).
+
+    Args:
+        n (int): at least 1; 1 turns ember's splitting off.
+
+    Example::
+
+        >>> old = num_threads()
+        >>> set_threads(1); num_threads()
+        1
+        >>> set_threads(old)
+    """
+    n = int(n)
+    if n < 1:
+        raise RuntimeError("set_num_threads expects a positive integer")
+    pool = _state["pool"]
+    if pool is not None and pool.n != n:
+        pool.close()
+        _state["pool"] = None
+    _state["n"] = n
+
+
+def blas_single():
+    """Make NumPy's BLAS single-threaded (once); False when that cannot be done.
+
+    Example::
+
+        >>> blas_single() in (True, False)
+        True
+    """
+    ok = _state["blas_single"]
+    if ok is None:
+        from . import _blas
+        ok = _blas.set_threads(1)
+        if not ok:
+            try:
+                import threadpoolctl
+                _state["limiter"] = threadpoolctl.threadpool_limits(limits=1, user_api="blas")
+                ok = True
+            except ImportError:
+                ok = False
+        _state["blas_single"] = ok
+    return ok
+
+
+class _Pool:
+    """``n - 1`` daemon worker threads, each serving its own queue of parts."""
+
+    def __init__(self, n):
+        self.n = n
+        self.lock = threading.Lock()
+        self.done = queue.SimpleQueue()
+        self.queues = [queue.SimpleQueue() for _ in range(n - 1)]
+        for i, q in enumerate(self.queues):
+            threading.Thread(target=self._serve, args=(q,), daemon=True,
+                             name="ember-intraop-%d" % (i + 1)).start()
+
+    def _serve(self, q):
+        _local.busy = True          # ops inside a part never split again
+        done = self.done
+        while True:
+            item = q.get()
+            if item is None:
+                return
+            fn, args = item
+            try:
+                fn(*args)
+            except BaseException as e:      # re-raised on the calling thread
+                done.put(e)
+            else:
+                done.put(None)
+
+    def close(self):
+        for q in self.queues:
+            q.put(None)
+
+
+def _pool():
+    """The pool, or None when ember must not split now (one thread, nested, busy, no BLAS
+    control)."""
+    if getattr(_local, "busy", False):
+        return None
+    pool = _state["pool"]
+    if pool is None:
+        n = num_threads()
+        if n < 2 or not blas_single():
+            return None
+        pool = _state["pool"] = _Pool(n)
+    return pool
+
+
+def parts(n, work):
+    """Cut ``range(n)`` into contiguous ``(start, stop)`` parts, one per thread that will run.
+
+    Args:
+        n (int): the number of independent items (images, rows).
+        work (int): the op's total work, in multiply-adds or bytes moved.
+
+    Returns a list of one ``(0, n)`` part when the op should run serially.
+
+    Example::
+
+        >>> p = parts(64, 10 ** 9)
+        >>> p[0][0], p[-1][1]
+        (0, 64)
+    """
+    if n < 2 or work < MIN_WORK:
+        return [(0, n)]
+    pool = _pool()
+    if pool is None:
+        return [(0, n)]
+    k = min(pool.n, n, max(1, work // MIN_WORK))
+    if k < 2:
+        return [(0, n)]
+    return [(n * i // k, n * (i + 1) // k) for i in range(k)]
+
+
+def run(fn, args_list):
+    """Call ``fn(*args)`` for every ``args`` in ``args_list`` at the same time, one per thread;
+    the first runs on the calling thread. Returns when all are done; re-raises the first error.
+
+    Args:
+        fn (callable): the work for one part; it must only write memory no other part
+            writes.
+        args_list (list of tuple): one argument tuple per part, at most ``num_threads()``.
+
+    Example::
+
+        >>> out = [0] * 4
+        >>> def fill(a, b):
+        ...     for i in range(a, b):
+        ...         out[i] = i * i
+        >>> run(fill, parts(4, 10 ** 9))
+        >>> out
+        [0, 1, 4, 9]
+    """
+    if len(args_list) == 1:
+        fn(*args_list[0])
+        return
+    pool = _pool()
+    if pool is None or len(args_list) > pool.n or not pool.lock.acquire(blocking=False):
+        for args in args_list:
+            fn(*args)
+        return
+    try:
+        for q, args in zip(pool.queues, args_list[1:]):
+            q.put((fn, args))
+        _local.busy = True
+        err = None
+        try:
+            fn(*args_list[0])
+        except BaseException as e:
+            err = e
+        finally:
+            _local.busy = False
+            for _ in args_list[1:]:         # always wait: the parts write the caller's arrays
+                e = pool.done.get()
+                if err is None and e is not None:
+                    err = e
+        if err is not None:
+            raise err
+    finally:
+        pool.lock.release()
+
+
+def is_big(a):
+    """True for a NumPy array large enough that an elementwise pass over it may split
+    (``ufunc``); a cheap test for hot paths.
+
+    Args:
+        a: any operand.
+
+    Example::
+
+        >>> import numpy as np
+        >>> is_big(np.zeros(3)), is_big(2.0)
+        (False, False)
+    """
+    return type(a) is np.ndarray and a.size * 8 >= MIN_WORK
+
+
+def ufunc(f, *args, out=None):
+    """``f(*args, out=out)`` for a NumPy ufunc ``f``, the first axis split over ember's threads
+    when the arrays are large (an elementwise pass is memory-bound: two cores move ~1.5x the
+    bytes one does).
+
+    Args:
+        f (numpy.ufunc): e.g. ``np.add``.
+        *args: NumPy arrays (broadcastable against each other) and Python scalars.
+        out (numpy.ndarray, optional): the destination, of the broadcast shape.
+
+    Example::
+
+        >>> import numpy as np
+        >>> ufunc(np.add, np.ones((4, 2)), 1.0).tolist()
+        [[2.0, 2.0], [2.0, 2.0], [2.0, 2.0], [2.0, 2.0]]
+    """
+    big = None
+    for a in args:
+        if type(a) is np.ndarray:
+            if a.size * 8 >= MIN_WORK and (big is None or a.ndim > big.ndim):
+                big = a
+        elif not isinstance(a, (int, float, complex, np.generic)) and a is not None:
+            return f(*args, out=out)            # CuPy, meta, lists: as NumPy does it
+    if big is None or (out is not None and type(out) is not np.ndarray):
+        return f(*args, out=out)
+    shape = np.broadcast_shapes(*[a.shape for a in args if type(a) is np.ndarray])
+    if not shape or shape[0] < 2 or (out is not None and out.shape != shape):
+        return f(*args, out=out)
+    n = shape[0]
+    ps = parts(n, _prod(shape) * big.itemsize * 2)
+    if len(ps) == 1:
+        return f(*args, out=out)
+    if out is None:     # the result dtype: the ufunc's own resolution on one element each
+        probe = f(*[a.reshape(-1)[:1] if type(a) is np.ndarray else a for a in args])
+        out = np.empty(shape, dtype=probe.dtype)
+    nd = len(shape)
+    split = [type(a) is np.ndarray and a.ndim == nd and a.shape[0] == n for a in args]
+    run(lambda r0, r1: f(*[a[r0:r1] if sp else a for a, sp in zip(args, split)],
+                         out=out[r0:r1]), ps)
+    return out
+
+
+def copyto(dst, src):
+    """``dst[...] = src`` (``src`` broadcast to ``dst``), the first axis split over ember's
+    threads for large NumPy arrays.
+
+    Args:
+        dst (numpy.ndarray): written in place.
+        src (numpy.ndarray or scalar): the values.
+
+    Example::
+
+        >>> import numpy as np
+        >>> d = np.zeros((2, 2)); copyto(d, np.ones(2)); d.tolist()
+        [[1.0, 1.0], [1.0, 1.0]]
+    """
+    if not (is_big(dst) and dst.ndim and (type(src) is np.ndarray or np.isscalar(src))) or (
+            type(src) is np.ndarray and np.may_share_memory(dst, src)):
+        dst[...] = src      # (overlapping memory: NumPy's buffered copy, never split)
+        return
+    n = dst.shape[0]
+    ps = parts(n, dst.nbytes * 2)
+    if len(ps) == 1:
+        dst[...] = src
+        return
+    split = type(src) is np.ndarray and src.ndim == dst.ndim and src.shape[0] == n
+
+    def part(r0, r1):
+        dst[r0:r1] = src[r0:r1] if split else src
+    run(part, ps)
+
+
+def contiguous(a):
+    """A C-contiguous copy of NumPy array ``a`` (``a`` itself when it is one already), the
+    copy split over ember's threads when large -- e.g. a transposed weight matrix.
+
+    Args:
+        a (numpy.ndarray): any layout.
+
+    Example::
+
+        >>> import numpy as np
+        >>> contiguous(np.arange(6).reshape(2, 3).T).flags.c_contiguous
+        True
+    """
+    if a.flags.c_contiguous:
+        return a
+    if not is_big(a) or not a.ndim:
+        return np.ascontiguousarray(a)
+    out = np.empty(a.shape, dtype=a.dtype)
+    copyto(out, a)
+    return out
+
+
+def copy(a):
+    """``a.copy()`` (C order), split over ember's threads when large.
+
+    Args:
+        a (numpy.ndarray): the array to copy.
+
+    Example::
+
+        >>> import numpy as np
+        >>> x = np.ones(3); y = copy(x); y is x
+        False
+    """
+    if not is_big(a) or not a.ndim:
+        return a.copy()
+    out = np.empty(a.shape, dtype=a.dtype)
+    copyto(out, a)
+    return out
+
+
+def _prod(xs):
+    n = 1
+    for v in xs:
+        n *= v
+    return n
+
+
+class Shared:
+    """Values the parts of one split op build once and share: the first part to ask builds
+    (the others wait for it), e.g. a rearranged weight matrix every part multiplies by.
+
+    Example::
+
+        >>> sh = Shared()
+        >>> sh.get("w", lambda: [1, 2]) is sh.get("w", lambda: [3])
+        True
+    """
+    __slots__ = ("lock", "vals")
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.vals = {}
+
+    def get(self, key, build):
+        """The value stored under ``key``, built by ``build()`` on first use.
+
+        Args:
+            key (hashable): the value's name within this op.
+            build (callable): makes the value (called at most once).
+
+        Example::
+
+            >>> Shared().get("k", lambda: 3)
+            3
+        """
+        with self.lock:
+            v = self.vals.get(key)
+            if v is None:
+                v = self.vals[key] = build()
+            return v
+
+    @staticmethod
+    def build(key, build):
+        """``get`` without sharing (a serial op): just ``build()``.
+
+        Args:
+            key (hashable): unused (the same signature as ``get``).
+            build (callable): makes the value.
+
+        Example::
+
+            >>> Shared.build("k", lambda: 3)
+            3
+        """
+        return build()
+
+
+def _after_fork():
+    _state["pool"] = None
+    _local.__dict__.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork)
