@@ -293,6 +293,49 @@ def ufunc(f, *args, out=None):
     return out
 
 
+def matmul(a, b, out=None):
+    """``np.matmul(a, b)`` for NumPy float/complex operands with at least 2 dims (batch dims
+    broadcast), split over ember's threads when large: by rows of ``a`` or by columns of
+    ``b``, whichever is longer (each part one single-threaded BLAS call).
+
+    Args:
+        a (numpy.ndarray): (..., M, K).
+        b (numpy.ndarray): (..., K, N).
+        out (numpy.ndarray, optional): the (..., M, N) destination.
+
+    Example::
+
+        >>> import numpy as np
+        >>> matmul(np.eye(2), np.ones((2, 3))).tolist()
+        [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]]
+    """
+    if (type(a) is not np.ndarray or type(b) is not np.ndarray or a.ndim < 2 or b.ndim < 2
+            or a.dtype.kind not in "fc" or b.dtype.kind not in "fc"
+            or (out is not None and type(out) is not np.ndarray)):
+        return np.matmul(a, b, out=out)
+    M, K = a.shape[-2:]
+    N = b.shape[-1]
+    lead = a.shape[:-2] if a.ndim >= b.ndim else b.shape[:-2]
+    if a.ndim > 2 and b.ndim > 2:
+        try:
+            lead = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        except ValueError:
+            return np.matmul(a, b, out=out)       # NumPy's own error
+    if K != b.shape[-2]:
+        return np.matmul(a, b, out=out)
+    by_rows = M >= N
+    ps = parts(M if by_rows else N, _prod(lead) * M * N * K)
+    if len(ps) == 1:
+        return np.matmul(a, b, out=out)
+    if out is None:
+        out = np.empty(lead + (M, N), dtype=np.result_type(a.dtype, b.dtype))
+    if by_rows:
+        run(lambda r0, r1: np.matmul(a[..., r0:r1, :], b, out=out[..., r0:r1, :]), ps)
+    else:
+        run(lambda c0, c1: np.matmul(a, b[..., c0:c1], out=out[..., c0:c1]), ps)
+    return out
+
+
 def copyto(dst, src):
     """``dst[...] = src`` (``src`` broadcast to ``dst``), the first axis split over ember's
     threads for large NumPy arrays.

@@ -1,17 +1,20 @@
 """Gradient-recording switches: no_grad, enable_grad, set_grad_enabled, inference_mode.
 
 Each works as a context manager and as a decorator, as in torch. The state is one flag that
-``Function.apply`` reads on every op.
+``Function.apply`` reads on every op, kept per thread (as torch's).
 """
 import functools
 import inspect
+import threading
 
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
            "is_inference_mode_enabled"]
 
 
-class _State:
-    __slots__ = ("enabled", "inference")
+class _State(threading.local):
+    """Grad mode and inference mode, per thread as in torch: a new thread starts with grad
+    enabled whatever the thread that started it had (``threading.local`` runs ``__init__``
+    once in every thread that touches it)."""
 
     def __init__(self):
         self.enabled = True

@@ -5,6 +5,7 @@ Dense products go straight to BLAS through ``xp.matmul``.
 """
 import numpy as np
 
+from .. import _parallel
 from .._device import get_xp
 from ..autograd.function import Function, AUTOCAST
 from ._common import wrap
@@ -51,6 +52,8 @@ class Matmul(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
+        if type(a._data) is np.ndarray:     # large products split over ember's threads
+            return wrap(_parallel.matmul(a._data, b._data), a._dtype)
         return wrap(get_xp(a._data).matmul(a._data, b._data), a._dtype)
 
     @staticmethod

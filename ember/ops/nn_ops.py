@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from .. import _dtype as D
+from .. import _parallel
 from .._device import get_xp
 from .._tensor import Tensor
 from ..autograd.function import Function, AUTOCAST
@@ -90,24 +91,31 @@ def _transposed_product_pays(rows, wd):
 
 
 def _linear_transposed(rows, wd, bd):
-    """``rows @ wd.T (+ bd)`` computed as ``(wd @ rows.T).T``, returned C-contiguous."""
-    tmp = np.matmul(wd, rows.T)
+    """``rows @ wd.T (+ bd)`` computed as ``(wd @ rows.T).T``, returned C-contiguous; the
+    output features split over ember's threads when the product is large."""
     m, n = rows.shape[0], wd.shape[0]
     out = np.empty((m, n), dtype=rows.dtype)
-    if m < 32:
-        if bd is None:
-            out[...] = tmp.T
-        else:
-            np.add(tmp.T, bd, out=out)  # the transposing copy and the bias add in one pass
-        return out
-    # NOTE: a whole (512, 64) transposing copy walks ``tmp`` down its columns and misses L1
-    # on every element (47 us with the bias add); in blocks of ~32 KB of ``tmp`` it stays in
-    # L1, and the bias add on the contiguous result is cheap: 26 us
-    step = max(16, 8192 // m)
-    for k in range(0, n, step):
-        np.copyto(out[:, k:k + step], tmp[k:k + step].T)
-    if bd is not None:
-        out += bd
+    xt = rows.T
+
+    def part(o0, o1):
+        tmp = np.matmul(wd[o0:o1], xt)
+        b = bd if bd is None or bd.ndim == 0 or bd.shape[-1] == 1 else bd[..., o0:o1]
+        if m < 32:
+            if bd is None:
+                out[:, o0:o1] = tmp.T
+            else:   # the transposing copy and the bias add in one pass
+                np.add(tmp.T, b, out=out[:, o0:o1])
+            return
+        # NOTE: a whole (512, 64) transposing copy walks ``tmp`` down its columns and misses
+        # L1 on every element (47 us with the bias add); in blocks of ~32 KB of ``tmp`` it
+        # stays in L1, and the bias add on the contiguous result is cheap: 26 us
+        step = max(16, 8192 // m)
+        for k in range(0, o1 - o0, step):
+            np.copyto(out[:, o0 + k:min(o1, o0 + k + step)], tmp[k:k + step].T)
+        if b is not None:
+            out[:, o0:o1] += b
+
+    _parallel.run(part, _parallel.parts(n, m * n * rows.shape[1]))
     return out
 
 
@@ -125,7 +133,9 @@ class Linear(Function):
             if _transposed_product_pays(rows, wd):
                 out = _linear_transposed(rows, wd, None if b is None else b._data)
                 return wrap(out.reshape(xd.shape[:-1] + (wd.shape[0],)), x._dtype)
-            out = get_xp(xd).matmul(rows, wd.T).reshape(xd.shape[:-1] + (wd.shape[0],))
+            out = _parallel.matmul(rows, wd.T) if type(rows) is np.ndarray \
+                else get_xp(xd).matmul(rows, wd.T)
+            out = out.reshape(xd.shape[:-1] + (wd.shape[0],))
         else:
             out = get_xp(xd).asarray(get_xp(xd).matmul(xd, wd.T))
         if b is not None:
@@ -149,10 +159,11 @@ class Linear(Function):
             # fast path (no graph recorded): raw BLAS calls
             gd, xd, wd = g._data, x._data, w._data
             xp = get_xp(gd)
-            gx = wrap(xp.matmul(gd, wd), g._dtype) if nx else None
+            mm = _parallel.matmul if xp is np else xp.matmul   # split when large
+            gx = wrap(mm(gd, wd), g._dtype) if nx else None
             rows = _n_rows(xd.shape)
             g2 = gd.reshape(rows, n_out)
-            gw = wrap(xp.matmul(g2.T, xd.reshape(rows, n_in)), g._dtype) if nw else None
+            gw = wrap(mm(g2.T, xd.reshape(rows, n_in)), g._dtype) if nw else None
             gb = wrap(g2.sum(0), g._dtype) if nb else None
             return gx, gw, gb
         gx = g.matmul(w) if nx else None

@@ -212,6 +212,10 @@ def _worker_loop(dataset_kind, dataset, index_queue, data_queue, done_event, aut
     """Body of a DataLoader worker process."""
     global _worker_info
     try:
+        # as torch: a worker runs its ops on one thread (N workers x ember's thread pool
+        # would oversubscribe the cores the main process trains on)
+        from .... import _parallel
+        _parallel.set_threads(1)
         seed = _seed_worker(base_seed, worker_id)
         _worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed, dataset=dataset)
         where = f"in DataLoader worker process {worker_id}"
