@@ -8,22 +8,33 @@ of a matrix product) really run at the same time.
 The rules, and why:
 
 * **One pool, owned by ember.** ``ember.set_num_threads(n)`` sizes it (default: the cores
-  this process may run on, or ``OMP_NUM_THREADS``). While it has more than one thread,
-  NumPy's OpenBLAS is kept single-threaded: OpenBLAS's own workers spin for ~0.1 s after
-  every multi-threaded call, and on a 2-core machine they competed with ember's threads
+  this process may run on, or ``OMP_NUM_THREADS``). Once it has started, NumPy's OpenBLAS
+  is kept single-threaded: OpenBLAS's own workers spin for ~0.1 s after every
+  multi-threaded call, and on a 2-core machine they competed with ember's threads
   (measured: a SimpleCNN step got *slower*, 75 ms vs 66, when both kinds of threads ran).
-  The matrix products ember does itself (``linear``, ``matmul``, convolutions) are split
-  here instead. Where NumPy's BLAS cannot be set single-threaded (an MKL or Accelerate
-  NumPy without ``threadpoolctl``), ember does not split anything and leaves BLAS alone.
+  The matrix products ember does itself (``linear``, ``matmul``, convolutions) are then
+  split here. Where NumPy's BLAS cannot be set single-threaded (an MKL or Accelerate NumPy
+  without ``threadpoolctl``), ember does not split anything and leaves BLAS alone.
+* **Started by the ops that need it.** The pool starts with the first op that ember splits
+  itself (convolution, pooling, batch norm, a large elementwise op). Matrix products never
+  start it (``parts(..., start=False)``): a process that only multiplies matrices (an MLP)
+  keeps BLAS's own threads, which spin between calls and so answer a chain of
+  sub-millisecond products sooner than ember's, whose wake-up on an idle core of this VM
+  measured ~80 us (~10 us when the core was busy with something else).
 * **Static, contiguous parts.** ``parts(n, work)`` cuts ``range(n)`` into at most one part
   per thread; part ``i`` always covers the same items, and reductions add the per-part
   results in part order, so a result is the same from run to run (for a given thread count)
   -- torch's CPU kernels are deterministic in the same sense.
 * **No nesting, no waiting.** An op called inside a part, or while another Python thread
   holds the pool, runs on the calling thread alone.
-* **Small work stays serial.** Handing a part to a worker costs ~10-30 us (a queue put, a
+* **Small work stays serial.** Handing a part to a worker costs 10-80 us (a queue put, a
   thread wake-up, the GIL); ops below ``MIN_WORK`` (roughly 0.2 ms of single-thread work,
-  measured in multiply-adds or bytes moved) are not split.
+  in multiply-adds or bytes moved) are not split, matrix products below
+  ``MATMUL_MIN_WORK`` per part (~1 ms) neither.
+* **Parts must be long.** Two threads that each run many tiny NumPy calls (an LSTM's time
+  steps on half the batch) are *slower* than one: every call takes and drops the GIL, and
+  the threads queue for it (measured: 16 rows x 2 threads 114-127 us per step, 32 rows x 1
+  thread 108 us). So only ops whose parts are a few long NumPy calls split.
 * A forked child (DataLoader workers) starts without the parent's threads; its pool is
   rebuilt on first use.
 """
@@ -34,8 +45,9 @@ import threading
 import numpy as np
 
 MIN_WORK = 1 << 21   # multiply-adds (or ~bytes moved for copy-bound ops) worth one split
+MATMUL_MIN_WORK = 1 << 23   # multiply-adds per part of a split matrix product (~1 ms)
 
-_state = {"n": None, "pool": None, "blas_single": None}
+_state = {"n": None, "pool": None, "owner": False, "limiter": None}
 _local = threading.local()
 
 
@@ -93,26 +105,23 @@ def set_threads(n):
 
 
 def blas_single():
-    """Make NumPy's BLAS single-threaded (once); False when that cannot be done.
+    """Make NumPy's BLAS single-threaded; False when that cannot be done.
 
     Example::
 
         >>> blas_single() in (True, False)
         True
     """
-    ok = _state["blas_single"]
-    if ok is None:
-        from . import _blas
-        ok = _blas.set_threads(1)
-        if not ok:
-            try:
-                import threadpoolctl
-                _state["limiter"] = threadpoolctl.threadpool_limits(limits=1, user_api="blas")
-                ok = True
-            except ImportError:
-                ok = False
-        _state["blas_single"] = ok
-    return ok
+    from . import _blas
+    if _blas.set_threads(1):
+        return True
+    if _state.get("limiter") is None:
+        try:
+            import threadpoolctl
+        except ImportError:
+            return False
+        _state["limiter"] = threadpoolctl.threadpool_limits(limits=1, user_api="blas")
+    return True
 
 
 class _Pool:
@@ -134,9 +143,10 @@ class _Pool:
             item = q.get()
             if item is None:
                 return
-            fn, args = item
+            fn, args, err = item
             try:
-                fn(*args)
+                with np.errstate(**err):    # the caller's floating-point error settings
+                    fn(*args)
             except BaseException as e:      # re-raised on the calling thread
                 done.put(e)
             else:
@@ -147,26 +157,47 @@ class _Pool:
             q.put(None)
 
 
-def _pool():
+def _pool(start=True):
     """The pool, or None when ember must not split now (one thread, nested, busy, no BLAS
-    control)."""
+    control, or ``start`` is false and ember has not taken over the threads yet)."""
     if getattr(_local, "busy", False):
         return None
     pool = _state["pool"]
     if pool is None:
         n = num_threads()
-        if n < 2 or not blas_single():
+        if n < 2 or not (start or _state["owner"]) or not blas_single():
             return None
+        _state["owner"] = True
         pool = _state["pool"] = _Pool(n)
     return pool
 
 
-def parts(n, work):
+def active():
+    """Whether ember runs the threads (its pool started; NumPy's BLAS single-threaded).
+
+    Until an op that ember splits itself (a convolution, pooling, batch norm, a large
+    elementwise op) first runs, matrix products are left to BLAS's own threads: OpenBLAS
+    keeps its workers spinning between calls, which answers a chain of sub-millisecond
+    products (an MLP) faster than waking ember's threads, whose wake-up on a VM's idle core
+    measured ~80 us.
+
+    Example::
+
+        >>> active() in (True, False)
+        True
+    """
+    return _state["owner"]
+
+
+def parts(n, work, start=True, min_work=None):
     """Cut ``range(n)`` into contiguous ``(start, stop)`` parts, one per thread that will run.
 
     Args:
         n (int): the number of independent items (images, rows).
         work (int): the op's total work, in multiply-adds or bytes moved.
+        start (bool): whether this op may start ember's pool (matrix products may not; see
+            ``active``). Default: True.
+        min_work (int, optional): the work one part must have (default ``MIN_WORK``).
 
     Returns a list of one ``(0, n)`` part when the op should run serially.
 
@@ -176,12 +207,13 @@ def parts(n, work):
         >>> p[0][0], p[-1][1]
         (0, 64)
     """
-    if n < 2 or work < MIN_WORK:
+    least = MIN_WORK if min_work is None else min_work
+    if n < 2 or work < least:
         return [(0, n)]
-    pool = _pool()
+    pool = _pool(start)
     if pool is None:
         return [(0, n)]
-    k = min(pool.n, n, max(1, work // MIN_WORK))
+    k = min(pool.n, n, max(1, work // least))
     if k < 2:
         return [(0, n)]
     return [(n * i // k, n * (i + 1) // k) for i in range(k)]
@@ -215,8 +247,9 @@ def run(fn, args_list):
             fn(*args)
         return
     try:
+        err = np.geterr()           # NumPy keeps it per thread (a context variable)
         for q, args in zip(pool.queues, args_list[1:]):
-            q.put((fn, args))
+            q.put((fn, args, err))
         _local.busy = True
         err = None
         try:
@@ -324,7 +357,8 @@ def matmul(a, b, out=None):
     if K != b.shape[-2]:
         return np.matmul(a, b, out=out)
     by_rows = M >= N
-    ps = parts(M if by_rows else N, _prod(lead) * M * N * K)
+    ps = parts(M if by_rows else N, _prod(lead) * M * N * K, start=False,
+               min_work=MATMUL_MIN_WORK)
     if len(ps) == 1:
         return np.matmul(a, b, out=out)
     if out is None:
@@ -333,6 +367,46 @@ def matmul(a, b, out=None):
         run(lambda r0, r1: np.matmul(a[..., r0:r1, :], b, out=out[..., r0:r1, :]), ps)
     else:
         run(lambda c0, c1: np.matmul(a, b[..., c0:c1], out=out[..., c0:c1]), ps)
+    return out
+
+
+def sum(a, axis=None, keepdims=False):
+    """``np.sum(a, axis, keepdims=keepdims)`` for a NumPy array, split over ember's threads by
+    the first axis when large: per-part sums added in part order when the first axis is
+    reduced, else each part fills its rows of the result.
+
+    Args:
+        a (numpy.ndarray): the values.
+        axis (int or tuple of int, optional): the axes to reduce (default: all).
+        keepdims (bool): keep reduced axes as size 1. Default: False.
+
+    Example::
+
+        >>> import numpy as np
+        >>> float(sum(np.ones((4, 3))))
+        12.0
+    """
+    if type(a) is not np.ndarray or not a.ndim or not is_big(a):
+        return np.sum(a, axis=axis, keepdims=keepdims)
+    nd = a.ndim
+    axes = tuple(range(nd)) if axis is None else tuple(
+        d % nd for d in ((axis,) if isinstance(axis, int) else axis))
+    ps = parts(a.shape[0], a.nbytes)
+    if len(ps) == 1:
+        return np.sum(a, axis=axis, keepdims=keepdims)
+    if 0 in axes:
+        res = [None] * len(ps)
+
+        def part(i, r0, r1):
+            res[i] = np.sum(a[r0:r1], axis=axes, keepdims=keepdims)
+        run(part, [(i,) + p for i, p in enumerate(ps)])
+        out = res[0]
+        for r in res[1:]:
+            out = out + r
+        return out
+    shape = tuple(1 if d in axes else n for d, n in enumerate(a.shape) if keepdims or d not in axes)
+    out = np.empty(shape, dtype=np.sum(a.reshape(-1)[:1]).dtype)
+    run(lambda r0, r1: np.sum(a[r0:r1], axis=axes, keepdims=keepdims, out=out[r0:r1]), ps)
     return out
 
 

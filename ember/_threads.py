@@ -18,7 +18,9 @@ def set_num_threads(num):
 
     Large ops are split over a pool of ``num`` threads (the calling thread is one of them);
     NumPy's BLAS runs single-threaded inside each part, so ember's threads and BLAS's never
-    compete for the cores. ``num=1`` runs everything on the calling thread.
+    compete for the cores. Until the first op that ember splits itself runs (a convolution,
+    pooling, batch norm, a large elementwise op), matrix products use ``num`` BLAS threads
+    instead (``ember._parallel.active``). ``num=1`` runs everything on the calling thread.
 
     Args:
         num (int): threads, at least 1.
@@ -34,9 +36,11 @@ def set_num_threads(num):
         raise RuntimeError("set_num_threads expects a positive integer")
     _parallel.set_threads(num)
     os.environ["OMP_NUM_THREADS"] = str(num)     # child processes start with the same count
-    if _parallel.blas_single():
+    if _parallel.active():
+        return                                   # BLAS stays single-threaded inside parts
+    from . import _blas
+    if _blas.set_threads(num):                   # until ember's pool starts, BLAS's threads
         return
-    # NumPy's BLAS cannot be made single-threaded: ember does not split ops, BLAS threads do
     try:
         import threadpoolctl
     except ImportError:

@@ -6,6 +6,7 @@ Gradients of reductions are broadcast back to the input shape through ``keepdim`
 import numpy as np
 
 from .. import _dtype as D
+from .. import _parallel
 from .._device import get_xp
 from ..autograd.function import Function
 from ._common import wrap, normalize_dims
@@ -31,6 +32,8 @@ class Sum(Function):
         if data.dtype != dtype_.np:
             data = data.astype(dtype_.np)
         with np.errstate(invalid="ignore", over="ignore"):  # inf + -inf is NaN, silently (torch)
+            if xp is np:        # large arrays: split over ember's threads
+                return wrap(_parallel.sum(data, dims, keepdim), dtype_)
             return wrap(xp.sum(data, axis=dims, keepdims=keepdim), dtype_)
 
     @staticmethod

@@ -14,7 +14,9 @@ whose ``_parallel.run`` call must have split (``"conv"``, ``"pool"``, ``"norm"``
 """
 import multiprocessing
 import os
+import subprocess
 import sys
+import textwrap
 import threading
 import warnings
 
@@ -78,6 +80,7 @@ def split_everything(monkeypatch):
     old = ember.get_num_threads()
     monkeypatch.setenv("OMP_NUM_THREADS", os.environ.get("OMP_NUM_THREADS", str(old)))
     monkeypatch.setattr(_parallel, "MIN_WORK", 1)
+    monkeypatch.setattr(_parallel, "MATMUL_MIN_WORK", 1)
     log = SplitLog()
     real_run = _parallel.run
 
@@ -93,6 +96,7 @@ def split_everything(monkeypatch):
 
     monkeypatch.setattr(_parallel, "run", spy)
     ember.set_num_threads(2)
+    assert len(_parallel.parts(2, 1 << 30)) == 2     # start the pool: matmuls never do
     try:
         yield log
     finally:
@@ -457,6 +461,26 @@ def _other_cases():
         ("batch_norm_1d", lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True),
          lambda x, w, b: TF.batch_norm(x, None, None, w, b, training=True),
          [_rand(r, 5, 4, 9), _rand(r, 4), _rand(r, 4)], "norm", "norm", 5),
+        ("linear_rows", F.linear, TF.linear,
+         [_rand(r, 6, 5), _rand(r, 4, 5), _rand(r, 4)], "_parallel", "_parallel", 6),
+        ("linear_transposed", F.linear, TF.linear,
+         [_rand(r, 8, 130), _rand(r, 40, 130), _rand(r, 40)], "nn_ops", "_parallel", 8),
+        ("linear_transposed_few_rows_bias1", F.linear, TF.linear,
+         [_rand(r, 3, 130), _rand(r, 40, 130), _rand(r, 1)], "nn_ops", "_parallel", 3),
+        ("linear_transposed_nobias", lambda x, w: F.linear(x, w),
+         lambda x, w: TF.linear(x, w), [_rand(r, 40, 130), _rand(r, 70, 130)], "nn_ops",
+         "_parallel", 40),
+        ("matmul_batched", ember.matmul, torch.matmul,
+         [_rand(r, 3, 6, 4), _rand(r, 4, 5)], "_parallel", "_parallel", 3),
+        ("matmul_broadcast_batches", ember.matmul, torch.matmul,
+         [_rand(r, 2, 1, 6, 4), _rand(r, 3, 4, 2)], "_parallel", "_parallel", 2),
+        ("matmul_wide_splits_columns", ember.matmul, torch.matmul,
+         [_rand(r, 2, 3), _rand(r, 3, 9)], "_parallel", "_parallel", 2),
+        ("sum_over_batch_and_space", lambda a: a.sum((0, 2, 3)), lambda a: a.sum((0, 2, 3)),
+         [big], "_parallel", None, 4),
+        ("sum_all", lambda a: a.sum(), lambda a: a.sum(), [big], "_parallel", None, 4),
+        ("sum_keeps_batch", lambda a: a.sum(1, keepdim=True), lambda a: a.sum(1, keepdim=True),
+         [big], "_parallel", None, 4),
         ("batch_norm_3d_nobias",
          lambda x, w: F.batch_norm(x, None, None, w, None, training=True),
          lambda x, w: TF.batch_norm(x, None, None, w, None, training=True),
@@ -756,3 +780,31 @@ def test_split_conv_in_a_forked_child(split_everything):
     assert any(n.startswith(WORKER) for n in names[len(split_everything.threads):])
     _close(y, ref, TOL[np.float32], "conv in the forked child")
     assert proc.exitcode == 0
+
+
+def test_matrix_products_leave_blas_threads_until_a_split_op_starts_the_pool():
+    # a fresh process: only an op ember splits itself (here a convolution) starts the pool
+    # and makes NumPy's BLAS single-threaded; a big matmul alone keeps BLAS's own threads
+    code = textwrap.dedent("""
+        import os
+        os.environ.pop("OMP_NUM_THREADS", None)
+        import numpy as np, ember
+        from ember import _blas, _parallel
+        ember.set_num_threads(2)
+        before = _blas.get_threads()
+        a = ember.tensor(np.ones((512, 512), np.float32))
+        b = ember.nn.functional.linear(a, a)
+        after_matmul = (_parallel.active(), _blas.get_threads())
+        x = ember.tensor(np.ones((8, 16, 32, 32), np.float32))
+        w = ember.tensor(np.ones((16, 16, 3, 3), np.float32))
+        ember.nn.functional.conv2d(x, w)
+        print(before, after_matmul[0], after_matmul[1], _parallel.active(), _blas.get_threads())
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    before, act0, blas0, act1, blas1 = out.stdout.split()
+    if before == "None":
+        pytest.skip("NumPy's BLAS is not a bundled OpenBLAS: its threads cannot be read")
+    assert (before, act0, blas0) == ("2", "False", "2")
+    assert (act1, blas1) == ("True", "1")

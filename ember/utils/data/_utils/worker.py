@@ -214,8 +214,8 @@ def _worker_loop(dataset_kind, dataset, index_queue, data_queue, done_event, aut
     try:
         # as torch: a worker runs its ops on one thread (N workers x ember's thread pool
         # would oversubscribe the cores the main process trains on)
-        from .... import _parallel
-        _parallel.set_threads(1)
+        from .... import _threads
+        _threads.set_num_threads(1)
         seed = _seed_worker(base_seed, worker_id)
         _worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed, dataset=dataset)
         where = f"in DataLoader worker process {worker_id}"
