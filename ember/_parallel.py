@@ -49,6 +49,7 @@ MATMUL_MIN_WORK = 1 << 23   # multiply-adds per part of a split matrix product (
 
 _state = {"n": None, "pool": None, "owner": False, "limiter": None}
 _local = threading.local()
+_WAKE = object()      # a queue item that only wakes a worker
 
 
 def default_threads():
@@ -143,6 +144,8 @@ class _Pool:
             item = q.get()
             if item is None:
                 return
+            if item is _WAKE:       # see ``parts``: only wakes the thread
+                continue
             fn, args, err = item
             try:
                 with np.errstate(**err):    # the caller's floating-point error settings
@@ -216,6 +219,11 @@ def parts(n, work, start=True, min_work=None):
     k = min(pool.n, n, max(1, work // least))
     if k < 2:
         return [(0, n)]
+    # NOTE: wake the workers now: the caller still prepares the op (allocates the output,
+    # rearranges weights) before ``run`` hands them their parts, and a sleeping thread took
+    # 150-300 us to start on this VM (an idle virtual CPU is halted)
+    for q in pool.queues[:k - 1]:
+        q.put(_WAKE)
     return [(n * i // k, n * (i + 1) // k) for i in range(k)]
 
 

@@ -468,6 +468,9 @@ def conv_backward_input(g, w, in_spatial, conf, rows=None):
         return _conv_backward_input(g, w, in_spatial, conf, rows)
     gx = np.empty((N, w.shape[1] * conf[3]) + tuple(in_spatial), dtype=g.dtype)
     shared = _parallel.Shared()     # the rearranged weight, built once for all parts
+    # an empty batch builds it here, before the split (its copy then splits too) instead of
+    # in the first part while the others wait
+    _conv_backward_input(g[:0], w, in_spatial, conf, None, gx[:0], shared)
     _parallel.run(lambda n0, n1: _conv_backward_input(
         g[n0:n1], w, in_spatial, conf, None if rows is None else rows[n0 * L:n1 * L],
         gx[n0:n1], shared), ps)
@@ -525,12 +528,12 @@ def _conv_backward_input(g, w, in_spatial, conf, rows=None, into=None, shared=No
             wf = w.swapaxes(0, 1)[(slice(None), slice(None)) + flip]
             if into is None:
                 into = xp.empty((N, C) + in_spatial, dtype=g.dtype)
-            wf = build("wf", lambda: xp.ascontiguousarray(wf))
+            wf = build("wf", lambda: _contig(xp, wf))
             return _conv_forward(g, wf, None, tconf, in_spatial, into)
         # the flipped, in/out-swapped kernel's (K, C) matrix, rows (kernel offsets..., O):
         # one copy that reads each w[o] block (C*prod(k) values) in place
-        wm = build("wm", lambda: xp.ascontiguousarray(
-            w.transpose(tuple(range(2, 2 + nd)) + (0, 1))[flip]))
+        wm = build("wm", lambda: _contig(
+            xp, w.transpose(tuple(range(2, 2 + nd)) + (0, 1))[flip]))
         return _conv_cl(g, wm.reshape(-1, C), k, None, tconf, in_spatial, into)
     if N == 0:
         return _into(xp.zeros((N, C) + in_spatial, dtype=g.dtype), into)
