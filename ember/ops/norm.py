@@ -158,7 +158,8 @@ def _rows_affine(xp, out, x, N, a, c, y=None, b=None):
     R, L = x.shape
     C = R // max(1, N)
     dt = out.dtype
-    if L < SHORT_ROW and N * C == R and C:
+    per_row = not (L < SHORT_ROW and N * C == R and C)   # factors sliced with the rows
+    if not per_row:
         rep = lambda v: xp.repeat(v.astype(dt, copy=False), L)    # noqa: E731  (C*L,)
         a, c = rep(a), rep(c)
         b = None if b is None else rep(b)
@@ -171,7 +172,6 @@ def _rows_affine(xp, out, x, N, a, c, y=None, b=None):
         b = None if b is None else rep(b)
         unit = L
     step = max(1, _CHUNK // max(1, unit * x.itemsize))
-    per_row = unit == L     # factors sliced with the rows, else the same vector every image
 
     def part(p0, p1):
         tmp = None if y is None else xp.empty((min(step, p1 - p0), unit), dtype=dt)
