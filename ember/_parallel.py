@@ -266,8 +266,16 @@ def run(fn, args_list):
             err = e
         finally:
             _local.busy = False
-            for _ in args_list[1:]:         # always wait: the parts write the caller's arrays
-                e = pool.done.get()
+            # always wait for every part, even through Ctrl-C (re-raised after): the parts
+            # write the caller's arrays, and a part left running would answer the next run
+            pending = len(args_list) - 1
+            while pending:
+                try:
+                    e = pool.done.get()
+                except BaseException as ex:     # KeyboardInterrupt while waiting
+                    err = err if err is not None else ex
+                    continue
+                pending -= 1
                 if err is None and e is not None:
                     err = e
         if err is not None:

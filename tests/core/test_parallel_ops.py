@@ -815,3 +815,26 @@ def test_matrix_products_leave_blas_threads_until_a_split_op_starts_the_pool():
         pytest.skip("NumPy's BLAS is not a bundled OpenBLAS: its threads cannot be read")
     assert (before, act0, blas0) == ("2", "False", "2")
     assert (act1, blas1) == ("True", "1")
+
+
+def test_ctrl_c_in_the_callers_part_waits_for_the_workers_part(split_everything):
+    # a KeyboardInterrupt (Ctrl-C in a notebook) on the calling thread must not leave a part
+    # running: it writes the caller's arrays, and its "done" would answer the next run
+    done = []
+
+    def fn(i):
+        if i == 0:
+            raise KeyboardInterrupt
+        threading.Event().wait(0.2)
+        done.append(i)
+
+    with pytest.raises(KeyboardInterrupt):
+        _parallel.run(fn, [(0,), (1,)])
+    assert done == [1]
+    out = np.zeros(4)
+
+    def fill(a, b):
+        threading.Event().wait(0.05 if a == 0 else 0.0)
+        out[a:b] = 1
+    _parallel.run(fill, [(0, 2), (2, 4)])
+    assert out.tolist() == [1, 1, 1, 1]
