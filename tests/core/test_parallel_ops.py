@@ -397,22 +397,20 @@ def _pool_input(seed, shape, data):
     return _rand(rng, *shape)
 
 
-@pytest.mark.parametrize("case", POOL_CASES, ids=[c[0] for c in POOL_CASES])
-@pytest.mark.parametrize("ret", [False, True], ids=["values", "indices"])
-@pytest.mark.parametrize("data", ["random", "ties"])
-def test_split_tiled_max_pool_matches_torch(split_everything, case, ret, data):
-    _, nd, shape, kw = case
-    ef, tf = _pool_fns(nd, kw, ret)
-    oracle(split_everything, ef, tf, [_pool_input(7, shape, data)], "pool", tol=None)
+# tiled pools (kernel == stride) must match exactly; the separable path within tolerance
+_ALL_POOLS = ([("tiled",) + c for c in POOL_CASES] +
+              [("separable",) + c for c in SEP_POOL_CASES])
 
 
-@pytest.mark.parametrize("case", SEP_POOL_CASES, ids=[c[0] for c in SEP_POOL_CASES])
+@pytest.mark.parametrize("case", _ALL_POOLS, ids=["%s-%s" % (c[0], c[1]) for c in _ALL_POOLS])
 @pytest.mark.parametrize("ret", [False, True], ids=["values", "indices"])
 @pytest.mark.parametrize("data", ["random", "ties"])
-def test_split_separable_max_pool_matches_torch(split_everything, case, ret, data):
-    _, nd, shape, kw = case
+def test_split_max_pool_matches_torch(split_everything, case, ret, data):
+    path, _, nd, shape, kw = case
     ef, tf = _pool_fns(nd, kw, ret)
-    oracle(split_everything, ef, tf, [_pool_input(15, shape, data)], "pool")
+    tiled = path == "tiled"
+    oracle(split_everything, ef, tf, [_pool_input(7 if tiled else 15, shape, data)], "pool",
+           **({"tol": None} if tiled else {}))
 
 
 @pytest.mark.parametrize("case", [c for c in POOL_CASES + SEP_POOL_CASES
