@@ -477,10 +477,11 @@ def conv_backward_input(g, w, in_spatial, conf, rows=None):
     return gx
 
 
-def _into(a, into):
-    """``a``, or ``a`` copied into ``into`` when the caller gave a destination."""
+def _into(xp, a, into):
+    """``a`` (any layout) as a new C-contiguous array, or copied into ``into`` when the
+    caller gave a destination (one copy either way)."""
     if into is None:
-        return a
+        return xp.ascontiguousarray(a)
     into[...] = a
     return into
 
@@ -536,7 +537,7 @@ def _conv_backward_input(g, w, in_spatial, conf, rows=None, into=None, shared=No
             xp, w.transpose(tuple(range(2, 2 + nd)) + (0, 1))[flip]))
         return _conv_cl(g, wm.reshape(-1, C), k, None, tconf, in_spatial, into)
     if N == 0:
-        return _into(xp.zeros((N, C) + in_spatial, dtype=g.dtype), into)
+        return _into(xp, xp.zeros((N, C) + in_spatial, dtype=g.dtype), into)
     if groups == 1 and cf:
         gx = xp.zeros((N, C) + full, dtype=g.dtype)
         g3 = g.reshape(N, O, L)
@@ -548,7 +549,7 @@ def _conv_backward_input(g, w, in_spatial, conf, rows=None, into=None, shared=No
             for offs in offsets:
                 gx[(slice(n0, n1), slice(None)) + window(offs)] += \
                     c[(slice(None), slice(None)) + offs]
-        return _into(xp.ascontiguousarray(gx[(slice(None), slice(None)) + interior]), into)
+        return _into(xp, gx[(slice(None), slice(None)) + interior], into)
     if groups == 1:
         gx = xp.zeros((N,) + full + (C,), dtype=g.dtype)
         wt = build("wt", lambda: _weight_rows(w))                        # (O, K)
@@ -561,7 +562,7 @@ def _conv_backward_input(g, w, in_spatial, conf, rows=None, into=None, shared=No
             for offs in offsets:
                 gx[(slice(n0, n1),) + window(offs)] += \
                     c[(slice(None),) * (1 + nd) + offs]
-        return _into(xp.ascontiguousarray(_cf(gx[(slice(None),) + interior])), into)
+        return _into(xp, _cf(gx[(slice(None),) + interior]), into)
     # groups > 1: one (G, M, og) @ (og, cg) product per kernel offset, added in place
     if rows is None:
         rows = _grad_rows(g)
@@ -573,7 +574,7 @@ def _conv_backward_input(g, w, in_spatial, conf, rows=None, into=None, shared=No
     for n, offs in enumerate(offsets):
         gx[(slice(None),) + window(offs)] += \
             xp.matmul(gg, wk[n]).transpose(1, 0, 2).reshape((N,) + out + (C,))
-    return _into(xp.ascontiguousarray(_cf(gx[(slice(None),) + interior])), into)
+    return _into(xp, _cf(gx[(slice(None),) + interior]), into)
 
 
 def conv_backward_weight(x, g, ksize, conf, rows=None):
