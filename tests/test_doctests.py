@@ -19,7 +19,7 @@ MODULES = ["ember.functions", "ember._dtype", "ember._device", "ember._tensor", 
            "ember.utils.data.dataset", "ember.utils.data.dataloader",
            "ember.vision.transforms.transforms", "ember.vision.transforms.functional",
            "ember.vision.transforms.autoaugment", "ember.serialization", "ember.accelerator",
-           "ember.vision.io", "ember._threads", "ember._meta", "ember._blas",
+           "ember.vision.io", "ember._threads", "ember._meta", "ember._blas", "ember._parallel",
            "ember.compat", "ember.runner", "ember.autograd.engine", "ember.autograd.anomaly_mode"]
 
 
