@@ -227,6 +227,25 @@ def parts(n, work, start=True, min_work=None):
     return [(n * i // k, n * (i + 1) // k) for i in range(k)]
 
 
+def parts_of(a, work):
+    """``parts`` over the first axis of array ``a``; one part ``(0, len)`` for CuPy / meta
+    arrays (their own device parallelises) or small work.
+
+    Args:
+        a (array): the array whose first axis (images, rows) is split.
+        work (int): the op's total work, in multiply-adds or bytes moved.
+
+    Example::
+
+        >>> import numpy as np
+        >>> parts_of(np.zeros((3, 2)), 0)
+        [(0, 3)]
+    """
+    if type(a) is not np.ndarray:
+        return [(0, a.shape[0])]
+    return parts(a.shape[0], work)
+
+
 def run(fn, args_list):
     """Call ``fn(*args)`` for every ``args`` in ``args_list`` at the same time, one per thread;
     the first runs on the calling thread. Returns when all are done; re-raises the first error.

@@ -207,7 +207,7 @@ def _grad_rows(g):
 
 def _grad_rows_all(g):
     """``_grad_rows`` of a whole batch, the copy split over ember's threads."""
-    ps = _split(g, g.nbytes)
+    ps = _parallel.parts_of(g, g.nbytes)
     if len(ps) == 1:
         return _grad_rows(g)
     N, O = g.shape[:2]
@@ -325,14 +325,6 @@ def _subsample(x, stride, out):
     return x[(slice(None), slice(None)) + sl].reshape(x.shape[:2] + (_prod(out),))
 
 
-def _split(x, work):
-    """Image ranges to run a convolution op over in parallel (``ember._parallel``); one
-    range (0, N) for CuPy / meta arrays or small work."""
-    if type(x) is not np.ndarray:
-        return [(0, x.shape[0])]
-    return _parallel.parts(x.shape[0], work)
-
-
 def conv_forward(x, w, b, conf, out=None):
     """Raw convolution of NCHW ``x`` with ``w`` (+ ``b``): returns y, contiguous NCHW.
 
@@ -345,7 +337,7 @@ def conv_forward(x, w, b, conf, out=None):
     k = tuple(w.shape[2:])
     out = tuple(out) if out is not None else _out_size(x, k, conf)
     y = xp.empty((N, O) + out, dtype=x.dtype)
-    ps = _split(x, N * _prod(out) * O * (C // conf[3]) * _prod(k))
+    ps = _parallel.parts_of(x, N * _prod(out) * O * (C // conf[3]) * _prod(k))
     if len(ps) == 1:
         return _conv_forward(x, w, b, conf, out, y)
     wm = _weight_cols(w) if conf[3] == 1 and not _pointwise(k, conf) \
@@ -463,7 +455,7 @@ def conv_backward_input(g, w, in_spatial, conf, rows=None):
     """
     N = g.shape[0]
     L = _prod(g.shape[2:])
-    ps = _split(g, N * L * _prod(w.shape))
+    ps = _parallel.parts_of(g, N * L * _prod(w.shape))
     if len(ps) == 1:
         return _conv_backward_input(g, w, in_spatial, conf, rows)
     gx = np.empty((N, w.shape[1] * conf[3]) + tuple(in_spatial), dtype=g.dtype)
@@ -586,7 +578,7 @@ def conv_backward_weight(x, g, ksize, conf, rows=None):
     """
     N = g.shape[0]
     L = _prod(g.shape[2:])
-    ps = _split(g, N * L * g.shape[1] * x.shape[1] // conf[3] * _prod(ksize))
+    ps = _parallel.parts_of(g, N * L * g.shape[1] * x.shape[1] // conf[3] * _prod(ksize))
     if len(ps) == 1:
         return _conv_backward_weight(x, g, ksize, conf, rows)
     res = [None] * len(ps)

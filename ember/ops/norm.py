@@ -104,17 +104,10 @@ _CENTER_RATIO = 4.0
 _CHUNK = 1 << 18        # bytes of a row block in the elementwise passes (stays in L2)
 
 
-def _row_parts(xp, a):
-    """Row ranges of an (R, L) array to split a row-wise pass over (``ember._parallel``)."""
-    if xp is not np:
-        return [(0, a.shape[0])]
-    return _parallel.parts(a.shape[0], a.nbytes)
-
-
 def _rowdot(xp, a, b):
     """Per-row dot products of two (R, L) arrays (BLAS dot: one read of each, no temporary)."""
     if xp is np and hasattr(np, "vecdot"):
-        ps = _row_parts(xp, a)
+        ps = _parallel.parts_of(a, a.nbytes)
         if len(ps) == 1:
             return np.vecdot(a, b)
         out = np.empty(a.shape[0], dtype=np.result_type(a, b))
@@ -127,7 +120,7 @@ def _rowsum(xp, a):
     """Per-row sums of an (R, L) array (matrix-vector product: faster than a reduction)."""
     if a.dtype.kind == "f" and a.shape[1] > 0:
         ones = xp.ones(a.shape[1], dtype=a.dtype)
-        ps = _row_parts(xp, a)
+        ps = _parallel.parts_of(a, a.nbytes)
         if len(ps) == 1:
             return xp.matmul(a, ones)
         out = np.empty(a.shape[0], dtype=a.dtype)
@@ -185,7 +178,7 @@ def _rows_affine(xp, out, x, N, a, c, y=None, b=None):
                 xp.multiply(y[r0:r1], b[sl], out=t)
                 o += t
             o += c[sl]
-    _parallel.run(part, _row_parts(xp, x))
+    _parallel.run(part, _parallel.parts_of(x, x.nbytes))
     return out
 
 

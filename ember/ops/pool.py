@@ -171,7 +171,7 @@ def _tiled_max(x, geo, need_arg):
                 xp.maximum(prev, vs[j], out=best)
             src = best
 
-    ps = _parallel.parts(x.shape[0], x.nbytes) if type(x) is np.ndarray else [(0, x.shape[0])]
+    ps = _parallel.parts_of(x, x.nbytes)
     _parallel.run(part, ps)
     stages = [(i, kk, args[n]) for n, (i, kk, _) in enumerate(plan)] if need_arg else None
     return bests[-1], (TiledArg(stages, geo, bests[-1].shape, xp) if need_arg else None)
@@ -206,7 +206,7 @@ def _tiled_scatter(g, targ, geo, covered):
                     xp.multiply(cur, a == j, out=dst[lead + (slice(j, None, kk),)])
             cur = dst
 
-    ps = _parallel.parts(g.shape[0], gx.nbytes) if type(g) is np.ndarray else [(0, g.shape[0])]
+    ps = _parallel.parts_of(g, gx.nbytes)
     _parallel.run(part, ps)
     return gx
 
@@ -356,7 +356,7 @@ def _sep_max(x, geo, need_arg):
             _sep_stage(xp, cur, best, a, 2 + i, k, s, p, d, n, m)
             cur = best
 
-    ps = _parallel.parts(x.shape[0], x.nbytes) if type(x) is np.ndarray else [(0, x.shape[0])]
+    ps = _parallel.parts_of(x, x.nbytes)
     _parallel.run(part, ps)
     stages = [(i, k, s, p, d, n, a) for (i, k, s, p, d, n, *_), a in zip(plan, args)]
     return bests[-1], (SepArg(stages, geo, bests[-1].shape, xp) if need_arg else None)
@@ -463,7 +463,7 @@ def _sep_scatter(g, sarg):
             cur = _sep_expand(xp, cur, 2 + i, k, s, p, d, n, None if a is None else a[n0:n1],
                               into=gx[n0:n1] if j == last else None)
 
-    ps = _parallel.parts(g.shape[0], gx.nbytes) if type(g) is np.ndarray else [(0, g.shape[0])]
+    ps = _parallel.parts_of(g, gx.nbytes)
     _parallel.run(part, ps)
     return gx
 
