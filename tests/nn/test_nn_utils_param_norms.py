@@ -24,6 +24,10 @@ def _copy_state(e_mod, t_mod):
 
 def _same_layer(kind, seed, dtype=torch.float32):
     torch.manual_seed(seed)
+    # ember's generator too: spectral_norm's random start vectors come from it, and with an
+    # unseeded one ~5 % of start states (whatever tests ran before in the worker) left the
+    # 15-iteration sigma estimate outside 5 % of torch's for the ConvTranspose2d case
+    ember.manual_seed(seed)
     if kind == "linear":
         t, e = tnn.Linear(5, 4), enn.Linear(5, 4)
         x = torch.randn(3, 5, dtype=dtype)
