@@ -5,6 +5,7 @@ Usage::
     python -m benchmarks                  # all workloads
     python -m benchmarks tiny_ops mlp     # some
     python -m benchmarks --json out.json
+    python -m benchmarks lstm_step --against ../base   # A/B: ember here vs another checkout
 
 Each workload is a function ``make(m)`` that, given the module (``ember`` or ``torch``),
 builds its state and returns a zero-argument ``step`` callable. Each library runs in its
@@ -69,6 +70,8 @@ def _worker(lib, name, threads):
 
 def _start_worker(lib, name, threads, cpu=None):
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if "@" in lib:  # "ember@PATH": ember (and the benchmarks) of another checkout
+        lib, root = lib.split("@", 1)
     env = dict(os.environ)
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
     cmd = [sys.executable, "-m", "benchmarks", "--worker", lib, name,
@@ -78,7 +81,7 @@ def _start_worker(lib, name, threads, cpu=None):
         def pin():
             os.sched_setaffinity(0, {cpu})
     proc = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            text=True, preexec_fn=pin)
+                            text=True, preexec_fn=pin, cwd=root)
     if proc.stdout.readline().strip() != "ready":
         proc.kill()
         raise RuntimeError(f"benchmark worker {lib}/{name} failed to start")
@@ -185,11 +188,16 @@ def main(argv=None):
     ap.add_argument("--json", default="benchmarks/results.json")
     ap.add_argument("--threads", type=int, default=None,
                     help="set_num_threads for both libraries (default: their own defaults)")
+    ap.add_argument("--against", metavar="PATH", default=None,
+                    help="time ember against ember in another checkout (e.g. a git worktree "
+                         "of an earlier commit) instead of torch: an A/B test of a change")
     ap.add_argument("--worker", nargs=2, metavar=("LIB", "NAME"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
         return _worker(*args.worker, args.threads)
 
+    if args.against:
+        return _ab(args)
     import importlib.util
     torch = importlib.util.find_spec("torch") is not None
     libs = ["ember"] + (["torch"] if torch else [])
@@ -220,3 +228,14 @@ def main(argv=None):
     with open(args.json, "w") as f:
         json.dump({"threads": args.threads, "rows": rows}, f, indent=2)
     print(f"wrote {args.json}")
+
+
+def _ab(args):
+    """``--against PATH``: this checkout's ember (``new``) against PATH's (``old``),
+    interleaved as ember and torch are; ratio new/old below 1 means the change is faster."""
+    other = "ember@" + os.path.abspath(args.against)
+    for name in args.names or list(WORKLOADS):
+        r = bench(name, ["ember", other], args.threads)
+        new, old = r["ember"], r[other]
+        print(f"{name:28s} new {new * 1e3:10.2f} ms   old {old * 1e3:10.2f} ms   "
+              f"new/old {new / old:6.3f}", flush=True)

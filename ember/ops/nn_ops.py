@@ -115,8 +115,7 @@ def _linear_transposed(rows, wd, bd):
         if b is not None:
             out[:, o0:o1] += b
 
-    _parallel.run(part, _parallel.parts(n, m * n * rows.shape[1], start=False,
-                                        min_work=_parallel.MATMUL_MIN_WORK))
+    _parallel.run(part, _parallel.matmul_parts(n, m * n * rows.shape[1]))
     return out
 
 

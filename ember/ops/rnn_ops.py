@@ -22,6 +22,7 @@ factors); the weight gradients are one batched ``dz^T @ U`` after the loop.
 """
 import numpy as np
 
+from .. import _parallel
 from .._device import get_xp
 from ..autograd.function import Function, once_differentiable
 from ._common import wrap
@@ -84,6 +85,13 @@ def _aligned(xp, shape, dt):
 def _sum0(xp, a, out=None):
     """``a.sum(0)``; NumPy's ufunc reduce directly (a few µs less per call than ``sum``)."""
     return xp.add.reduce(a, axis=0, out=out) if xp is np else xp.sum(a, axis=0, out=out)
+
+
+def _big_mm(xp, a, b):
+    """``a @ b`` for the products over all time steps after the loop (weight and input
+    gradients): large enough that ember's threads split them (NumPy; see
+    ``_parallel.matmul``)."""
+    return _parallel.matmul(a, b) if xp is np else xp.matmul(a, b)
 
 
 def _gates(w, H, perm):
@@ -385,11 +393,11 @@ def _lstm_backward(ctx, gout, ghn, gcn):
     wrap_ = x._dtype
     gx = gwhh = gwih = gbih = gbhh = None
     if nx:
-        gx = _sum0(xp, mm(dz, _gates(w_ih._data, H, _GATE_PERM)))
+        gx = _sum0(xp, _big_mm(xp, dz, _gates(w_ih._data, H, _GATE_PERM)))
         gx = wrap(gx.reshape(x.shape), wrap_)
     if nwhh or nwih or (has_b and (nbih or nbhh)):
         # (4H, K): [dW_hh | dW_ih | db]
-        gu = _torch_gates(xp, mm(dz.transpose(0, 2, 1), U), _GATE_INV)
+        gu = _torch_gates(xp, _big_mm(xp, dz.transpose(0, 2, 1), U), _GATE_INV)
         if nwhh:
             gwhh = wrap(gu[:, :P].copy(), wrap_)
         if nwih:
@@ -398,7 +406,7 @@ def _lstm_backward(ctx, gout, ghn, gcn):
             gbih = wrap(gu[:, P + I].copy(), wrap_)
         if has_b and nbhh:
             gbhh = wrap(gu[:, P + I].copy(), wrap_)
-    gwhr = wrap(mm(dhs.T, mb), wrap_) if (proj and nwhr) else None
+    gwhr = wrap(_big_mm(xp, dhs.T, mb), wrap_) if (proj and nwhr) else None
     gh0 = wrap(dh, wrap_) if nh0 else None
     gc0 = wrap(dc, wrap_) if nc0 else None
     return gx, gh0, gc0, gwih, gwhh, gbih, gbhh, gwhr, None, None, None
@@ -651,14 +659,15 @@ def _gru_rnn_backward(ctx, gout, ghn):
     need_u = nwhh or nwih or (has_b and (nbih or nbhh))
     if gru:
         if nx:
-            gx = wrap(_sum0(xp, mm(PF[0:3], _gates(wih, H, _GRU_WI))).reshape(x.shape), wrap_)
+            gx = wrap(_sum0(xp, _big_mm(xp, PF[0:3], _gates(wih, H, _GRU_WI))).reshape(x.shape),
+                          wrap_)
         if need_u:
-            gu = mm(PF[1:4].transpose(0, 2, 1), U)      # (3, H, K): z, r, nh
+            gu = _big_mm(xp, PF[1:4].transpose(0, 2, 1), U)      # (3, H, K): z, r, nh
             cat = xp.concatenate
             if nwhh:
                 gwhh = wrap(cat([gu[1, :, :H], gu[0, :, :H], gu[2, :, :H]]), wrap_)
             if nwih or (has_b and nbih):
-                gn = mm(PF[0].T, U[:, H:])               # (H, I + 1): [dW_in | db_in]
+                gn = _big_mm(xp, PF[0].T, U[:, H:])      # (H, I + 1): [dW_in | db_in]
                 if nwih:
                     gwih = wrap(cat([gu[1, :, H:H + I], gu[0, :, H:H + I], gn[:, :I]]),
                                 wrap_)
@@ -669,9 +678,9 @@ def _gru_rnn_backward(ctx, gout, ghn):
     else:
         dz = PF[0]
         if nx:
-            gx = wrap(mm(dz, wih).reshape(x.shape), wrap_)
+            gx = wrap(_big_mm(xp, dz, wih).reshape(x.shape), wrap_)
         if need_u:
-            gu = mm(dz.T, U)                              # (H, K): [dW_hh | dW_ih | db]
+            gu = _big_mm(xp, dz.T, U)                     # (H, K): [dW_hh | dW_ih | db]
             if nwhh:
                 gwhh = wrap(gu[:, :H].copy(), wrap_)
             if nwih:

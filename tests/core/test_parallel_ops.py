@@ -787,26 +787,37 @@ def test_split_conv_in_a_forked_child(split_everything):
     assert proc.exitcode == 0
 
 
-def test_matrix_products_leave_blas_threads_until_a_split_op_starts_the_pool():
-    # a fresh process: only an op ember splits itself (here a convolution) starts the pool
-    # and makes NumPy's BLAS single-threaded; a big matmul alone keeps BLAS's own threads
+@pytest.mark.parametrize("starter", ["conv", "huge_matmul"])
+def test_matrix_products_leave_blas_threads_until_a_split_op_starts_the_pool(starter):
+    # a fresh process: a medium matrix product (big enough to split once the pool runs)
+    # keeps BLAS's own threads; an op ember splits itself (a convolution) or a product of
+    # at least MATMUL_START_WORK multiply-adds starts the pool and makes BLAS single-threaded
     code = textwrap.dedent("""
-        import os
+        import os, sys
         os.environ.pop("OMP_NUM_THREADS", None)
         import numpy as np, ember
         from ember import _blas, _parallel
         ember.set_num_threads(2)
         before = _blas.get_threads()
-        a = ember.tensor(np.ones((512, 512), np.float32))
+        n = 320                          # 320^3: 2 parts' worth, below MATMUL_START_WORK
+        assert 2 * _parallel.MATMUL_MIN_WORK <= n ** 3 < _parallel.MATMUL_START_WORK
+        a = ember.tensor(np.ones((n, n), np.float32))
         b = ember.nn.functional.linear(a, a)
+        assert float(b[0, 0]) == n
         after_matmul = (_parallel.active(), _blas.get_threads())
-        x = ember.tensor(np.ones((8, 16, 32, 32), np.float32))
-        w = ember.tensor(np.ones((16, 16, 3, 3), np.float32))
-        ember.nn.functional.conv2d(x, w)
+        if sys.argv[1] == "conv":
+            x = ember.tensor(np.ones((8, 16, 32, 32), np.float32))
+            w = ember.tensor(np.ones((16, 16, 3, 3), np.float32))
+            ember.nn.functional.conv2d(x, w)
+        else:
+            n = 512
+            assert n ** 3 >= _parallel.MATMUL_START_WORK
+            a = ember.tensor(np.ones((n, n), np.float32))
+            assert float(ember.matmul(a, a)[-1, -1]) == n
         print(before, after_matmul[0], after_matmul[1], _parallel.active(), _blas.get_threads())
     """)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120)
+    out = subprocess.run([sys.executable, "-c", code, starter], capture_output=True,
+                         text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     before, act0, blas0, act1, blas1 = out.stdout.split()
     if before == "None":
@@ -836,3 +847,35 @@ def test_ctrl_c_in_the_callers_part_waits_for_the_workers_part(split_everything)
         out[a:b] = 1
     _parallel.run(fill, [(0, 2), (2, 4)])
     assert out.tolist() == [1, 1, 1, 1]
+
+
+# --------------------------------------------------------------------------- recurrent layers
+
+
+@pytest.mark.parametrize("mode,proj", [("LSTM", 0), ("LSTM", 3), ("GRU", 0), ("RNN_TANH", 0)])
+def test_rnn_layer_backward_splits_its_products_over_all_steps(split_everything, mode, proj):
+    # the fused layers' weight and input gradients (one product over every time step, after
+    # the loop) go through _parallel.matmul: split, in part order, same values as torch
+    from ember.ops.rnn_ops import rnn_layer
+    rng = np.random.default_rng(5)
+    T, B, I, H = 4, 3, 5, 6
+    G = {"LSTM": 4, "GRU": 3}.get(mode, 1) * H
+    P = proj or H
+    arrays = [_rand(rng, T, B, I), _rand(rng, G, I), _rand(rng, G, P), _rand(rng, G),
+              _rand(rng, G)] + ([_rand(rng, P, H)] if proj else [])
+
+    def ember_fn(x, wih, whh, bih, bhh, whr=None):
+        h0 = ember.zeros(B, P)
+        c0 = ember.zeros(B, H) if mode == "LSTM" else None
+        return rnn_layer(x, h0, c0, wih, whh, bih, bhh, whr, mode, (B,) * T)[0]
+
+    def torch_fn(x, wih, whh, bih, bhh, whr=None):
+        cls = {"LSTM": torch.nn.LSTM, "GRU": torch.nn.GRU, "RNN_TANH": torch.nn.RNN}[mode]
+        layer = cls(I, H, **({"proj_size": proj} if proj else {}))
+        params = {"weight_ih_l0": wih, "weight_hh_l0": whh, "bias_ih_l0": bih,
+                  "bias_hh_l0": bhh}
+        if proj:
+            params["weight_hr_l0"] = whr
+        return torch.func.functional_call(layer, params, (x,))[0]
+
+    oracle(split_everything, ember_fn, torch_fn, arrays, "_parallel", split_fwd=False)
