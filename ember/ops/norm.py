@@ -104,29 +104,88 @@ _CENTER_RATIO = 4.0
 _CHUNK = 1 << 18        # bytes of a row block in the elementwise passes (stays in L2)
 
 
-def _rowdot(xp, a, b):
-    """Per-row dot products of two (R, L) arrays (BLAS dot: one read of each, no temporary)."""
-    if xp is np and hasattr(np, "vecdot"):
-        ps = _parallel.parts_of(a, a.nbytes)
-        if len(ps) == 1:
-            return np.vecdot(a, b)
-        out = np.empty(a.shape[0], dtype=np.result_type(a, b))
-        _parallel.run(lambda r0, r1: np.vecdot(a[r0:r1], b[r0:r1], out=out[r0:r1]), ps)
-        return out
-    return xp.einsum("rl,rl->r", a, b)
+SHORT_ROW = 1024   # elements: rows shorter than this are walked as whole images
 
 
-def _rowsum(xp, a):
-    """Per-row sums of an (R, L) array (matrix-vector product: faster than a reduction)."""
-    if a.dtype.kind == "f" and a.shape[1] > 0:
-        ones = xp.ones(a.shape[1], dtype=a.dtype)
-        ps = _parallel.parts_of(a, a.nbytes)
-        if len(ps) == 1:
-            return xp.matmul(a, ones)
-        out = np.empty(a.shape[0], dtype=a.dtype)
-        _parallel.run(lambda r0, r1: np.matmul(a[r0:r1], ones, out=out[r0:r1]), ps)
-        return out
-    return a.sum(1)
+class _Walk:
+    """How the batch-norm passes walk (N*C, L) rows: in blocks of ~_CHUNK bytes, split over
+    ember's threads, with per-channel values broadcast against each block.
+
+    NOTE: in blocks so that the later passes over a block read it from the cache, with a
+    one-block temporary instead of a full-size one: the backward's four passes over
+    ResNet's stem activations take 6.4 ms this way, 10.2 ms on whole arrays. Short rows
+    (ResNet's 14x14 and 7x7 maps) broadcast badly -- NumPy runs its inner loop once per row
+    of L elements, 2x slower than a plain pass for L = 196 -- so there the walk goes over
+    whole images and each per-channel value is repeated once into a (C*L,) vector.
+    """
+
+    def __init__(self, xp, shape, N, dt):
+        R, L = shape
+        C = R // max(1, N)
+        self.xp, self.dt, self.N, self.L = xp, dt, N, L
+        self.per_row = not (L < SHORT_ROW and N * C == R and C)
+        self.unit = L if self.per_row else C * L       # elements per walked row
+        self.rows = 1 if self.per_row else C           # (R, L) rows per walked row
+        self.step = max(1, _CHUNK // max(1, self.unit * np.dtype(dt).itemsize))
+
+    def view(self, a):
+        """An (R, L) array as the walked rows: itself, or (N, C*L) whole images."""
+        return a if self.per_row else a.reshape(self.N, self.unit)
+
+    def factor(self, v):
+        """Per-channel (C,) values broadcastable against a block: (R, 1) or (C*L,)."""
+        v = v.astype(self.dt, copy=False)
+        return self.xp.tile(v, self.N)[:, None] if self.per_row else self.xp.repeat(v, self.L)
+
+    def run(self, fn, a, work, ntmp=0):
+        """``fn(r0, r1, sl, tmps)`` for every block ``r0:r1`` of walked rows (``sl`` slices
+        a ``factor`` for it; ``tmps``: ``ntmp`` one-block scratch arrays of the part)."""
+        step, unit, dt, per_row = self.step, self.unit, self.dt, self.per_row
+
+        def part(p0, p1):
+            tmps = [self.xp.empty((min(step, p1 - p0), unit), dtype=dt) for _ in range(ntmp)]
+            for r0 in range(p0, p1, step):
+                r1 = min(p1, r0 + step)
+                fn(r0, r1, slice(r0, r1) if per_row else slice(None), tmps)
+        _parallel.run(part, _parallel.parts_of(self.view(a), work))
+
+
+def _row_sums(xp, a, b, N, shift=None):
+    """Per-row ``(sum(a), sum(a * (b - shift)))`` of two (N*C, L) arrays (``b`` may be
+    ``a``: then ``a`` is shifted too); ``shift`` is per channel (C,) or None.
+
+    NOTE: one pass over memory for both sums, and the shifted values are never written out
+    whole: a block's sum (a matrix-vector product with ones: faster than a reduction) and
+    dot product (BLAS dot: no temporary) read it while it is in the cache. As whole-array
+    passes, ResNet's activations (25 MB for the stem) came from memory twice, and a
+    centered input (12 of ResNet-18's 20 batch norms at initialisation) was a full-size
+    subtraction written and read back.
+    """
+    R, L = a.shape
+    same = a is b
+    if xp is not np or a.dtype.kind != "f" or L == 0 or not hasattr(np, "vecdot"):
+        if shift is not None:
+            b = b - xp.tile(shift, N)[:, None]
+            a = b if same else a
+        s = a.sum(1) if a.dtype.kind != "f" or L == 0 else xp.matmul(a, xp.ones(L, a.dtype))
+        return s, xp.einsum("rl,rl->r", a, b)
+    w = _Walk(xp, a.shape, N, a.dtype)
+    av, bv = w.view(a), w.view(b)
+    sh = None if shift is None else w.factor(shift)
+    ones = np.ones(L, dtype=a.dtype)
+    sa = np.empty(R, dtype=a.dtype)
+    sab = np.empty(R, dtype=np.result_type(a, b))
+    k = w.rows
+
+    def block(r0, r1, sl, tmps):
+        bb = bv[r0:r1]
+        if sh is not None:
+            bb = np.subtract(bb, sh[sl], out=tmps[0][:r1 - r0])
+        aa = (bb if same else av[r0:r1]).reshape(-1, L)
+        np.matmul(aa, ones, out=sa[r0 * k:r1 * k])
+        np.vecdot(aa, bb.reshape(-1, L), out=sab[r0 * k:r1 * k])
+    w.run(block, a, a.nbytes + (0 if same else b.nbytes), 0 if sh is None else 1)
+    return sa, sab
 
 
 def _per_channel(xp, rowvals, N, C):
@@ -134,51 +193,34 @@ def _per_channel(xp, rowvals, N, C):
     return rowvals.reshape(N, C).sum(0, dtype=np.float64)
 
 
-SHORT_ROW = 1024   # elements: rows shorter than this use per-image factor vectors
-
-
-def _rows_affine(xp, out, x, N, a, c, y=None, b=None):
-    """out = x * a + c (+ y * b) for (N*C, L) arrays; a, b, c are per-channel (C,) factors.
-
-    NOTE: done in blocks of ~_CHUNK bytes so the later passes over a block read it from the
-    cache, with a one-block temporary instead of a full-size one: the backward's four passes
-    over ResNet's stem activations take 6.4 ms this way, 10.2 ms on whole arrays (the
-    forward's two: the same either way). Short rows (ResNet's 14x14 and 7x7 maps) broadcast
-    badly -- NumPy runs its inner loop once per row of L elements, 2x slower than a plain
-    pass for L = 196 -- so there each factor is repeated once into a (C*L,) vector and the
-    passes run over whole images. Large arrays split over ember's threads.
+def _rows_affine(xp, out, x, N, a, c, y=None, b=None, xs=None, ys=None):
+    """out = (x - xs) * a + c (+ (y - ys) * b) for (N*C, L) arrays; a, b, c and the shifts
+    xs, ys (or None) are per-channel (C,) values. Blocked and split as ``_Walk``.
     """
-    R, L = x.shape
-    C = R // max(1, N)
-    dt = out.dtype
-    per_row = not (L < SHORT_ROW and N * C == R and C)   # factors sliced with the rows
-    if not per_row:
-        rep = lambda v: xp.repeat(v.astype(dt, copy=False), L)    # noqa: E731  (C*L,)
-        a, c = rep(a), rep(c)
-        b = None if b is None else rep(b)
-        x, out = x.reshape(N, C * L), out.reshape(N, C * L)
-        y = None if y is None else y.reshape(N, C * L)
-        unit = C * L
-    else:
-        rep = lambda v: xp.tile(v.astype(dt, copy=False), N)[:, None]   # noqa: E731  (R, 1)
-        a, c = rep(a), rep(c)
-        b = None if b is None else rep(b)
-        unit = L
-    step = max(1, _CHUNK // max(1, unit * x.itemsize))
+    w = _Walk(xp, x.shape, N, out.dtype)
+    a, c = w.factor(a), w.factor(c)
+    b = None if b is None else w.factor(b)
+    xs = None if xs is None else w.factor(xs)
+    ys = None if ys is None else w.factor(ys)
+    xv, ov = w.view(x), w.view(out)
+    yv = None if y is None else w.view(y)
+    mul, sub = xp.multiply, xp.subtract
 
-    def part(p0, p1):
-        tmp = None if y is None else xp.empty((min(step, p1 - p0), unit), dtype=dt)
-        for r0 in range(p0, p1, step):
-            r1 = min(p1, r0 + step)
-            sl = slice(r0, r1) if per_row else slice(None)
-            o = out[r0:r1]
-            xp.multiply(x[r0:r1], a[sl], out=o)
-            if y is not None:
-                t = tmp[:r1 - r0]
-                xp.multiply(y[r0:r1], b[sl], out=t)
-                o += t
-            o += c[sl]
-    _parallel.run(part, _parallel.parts_of(x, x.nbytes))
+    def block(r0, r1, sl, tmps):
+        o = ov[r0:r1]
+        if xs is not None:
+            mul(sub(xv[r0:r1], xs[sl], out=o), a[sl], out=o)
+        else:
+            mul(xv[r0:r1], a[sl], out=o)
+        if yv is not None:
+            t = tmps[0][:r1 - r0]
+            if ys is not None:
+                mul(sub(yv[r0:r1], ys[sl], out=t), b[sl], out=t)
+            else:
+                mul(yv[r0:r1], b[sl], out=t)
+            o += t
+        o += c[sl]
+    w.run(block, x, x.nbytes, 0 if y is None else 1)
     return out
 
 
@@ -206,17 +248,19 @@ class BatchNorm(Function):
         R = N * C
         x2 = xp.ascontiguousarray(xd).reshape(R, -1)
         n = x2.shape[1] * N
-        mean = _per_channel(xp, _rowsum(xp, x2), N, C) / n
-        var = _per_channel(xp, _rowdot(xp, x2, x2), N, C) / n - mean * mean
+        s1, s2 = _row_sums(xp, x2, x2, N)
+        mean = _per_channel(xp, s1, N, C) / n
+        var = _per_channel(xp, s2, N, C) / n - mean * mean
         shift = None
         if bool((mean * mean > _CENTER_RATIO * xp.maximum(var, 0)).any()):
-            shift = mean.astype(xd.dtype)           # center first (a large common offset)
-            x2 = x2 - xp.tile(shift, N)[:, None]
-            # the corrected two-pass algorithm: the mean again from the centered values
-            # (the float32 sums of the offset values were only good to a few ulps of it)
-            mean_c = _per_channel(xp, _rowsum(xp, x2), N, C) / n
+            # center first (a large common offset): x - mean(float32), block by block; the
+            # corrected two-pass algorithm: the mean again from the centered values (the
+            # float32 sums of the offset values were only good to a few ulps of it)
+            shift = mean.astype(xd.dtype)
+            s1, s2 = _row_sums(xp, x2, x2, N, shift)
+            mean_c = _per_channel(xp, s1, N, C) / n
             mean = shift.astype(np.float64) + mean_c
-            var = _per_channel(xp, _rowdot(xp, x2, x2), N, C) / n - mean_c * mean_c
+            var = _per_channel(xp, s2, N, C) / n - mean_c * mean_c
         else:
             mean_c = mean
         var = xp.maximum(var, 0)
@@ -227,7 +271,7 @@ class BatchNorm(Function):
             c = c + bias._data
         dt = xd.dtype
         out = xp.empty(xd.shape, dtype=dt)
-        _rows_affine(xp, out.reshape(R, -1), x2, N, a, c)
+        _rows_affine(xp, out.reshape(R, -1), x2, N, a, c, xs=shift)
         ctx.save_for_backward(x, weight, bias)
         ctx.raw = (mean, invstd, shift)
         ctx.eps = eps
@@ -255,11 +299,11 @@ class BatchNorm(Function):
         g2 = xp.ascontiguousarray(g._data).reshape(R, -1)
         n = x2.shape[1] * N
         mu = mean
-        if shift is not None:                      # centered: x - mean(float32), offset ~0
-            x2 = x2 - xp.tile(shift, N)[:, None]
+        if shift is not None:       # centered (block by block): x - mean(float32), offset ~0
             mu = mean - shift.astype(np.float64)
-        sg = _per_channel(xp, _rowsum(xp, g2), N, C)                 # sum(g)
-        sgxc = _per_channel(xp, _rowdot(xp, g2, x2), N, C) - mu * sg  # sum(g * (x - mean))
+        s1, s2 = _row_sums(xp, g2, x2, N, shift)
+        sg = _per_channel(xp, s1, N, C)                    # sum(g)
+        sgxc = _per_channel(xp, s2, N, C) - mu * sg        # sum(g * (x - mean))
         gx = gw = gb = None
         if nb:
             gb = wrap(sg.astype(dt).reshape(bias.shape), bias._dtype)
@@ -270,7 +314,7 @@ class BatchNorm(Function):
             B = -k * invstd * invstd * sgxc / n
             Cc = -k * sg / n - B * mu
             out = xp.empty(xd.shape, dtype=dt)
-            _rows_affine(xp, out.reshape(R, -1), g2, N, k, Cc, y=x2, b=B)
+            _rows_affine(xp, out.reshape(R, -1), g2, N, k, Cc, y=x2, b=B, ys=shift)
             gx = wrap(out, x._dtype)
         return gx, gw, gb, None
 

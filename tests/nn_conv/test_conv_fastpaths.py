@@ -215,7 +215,8 @@ def test_separable_max_pool_is_used_for_overlapping_windows():
 
 # --------------------------------------------------------------------------- batch norm
 
-@pytest.mark.parametrize("shape", [(5, 3), (2, 3, 7), (1, 4, 3, 5), (3, 2, 2, 3, 4)])
+@pytest.mark.parametrize("shape", [(5, 3), (2, 3, 7), (1, 4, 3, 5), (3, 2, 2, 3, 4),
+                                   (2, 3, 32, 40)])      # rows of 1280: walked row by row
 @pytest.mark.parametrize("offset", [0.0, 50.0])          # 50: the centered statistics
 def test_batch_norm_train_fast_path_matches_torch(shape, offset):
     rng = np.random.default_rng(12)
@@ -236,14 +237,24 @@ def test_batch_norm_train_fast_path_matches_torch(shape, offset):
                 lambda x: TF.batch_norm(x, None, None, training=True), [x], dtype, tol=tol)
 
 
-def test_batch_norm_large_offset_keeps_precision():
+@pytest.mark.parametrize("shape", [(8, 3, 6, 6), (2, 3, 40, 30)])   # short and long rows
+def test_batch_norm_large_offset_keeps_precision(shape):
     # mean 1000x the spread: the uncentered sums would lose every digit
     rng = np.random.default_rng(13)
-    x = (rand(rng, 8, 3, 6, 6) * 0.01 + 1000).astype(np.float32)
-    y = F.batch_norm(ember.tensor(x), None, None, training=True).numpy()
+    x = (rand(rng, *shape) * 0.01 + 1000).astype(np.float32)
+    xe = ember.tensor(x, requires_grad=True)
+    y = F.batch_norm(xe, None, None, training=True)
     x64 = x.astype(np.float64)
     m, v = x64.mean((0, 2, 3), keepdims=True), x64.var((0, 2, 3), keepdims=True)
-    np.testing.assert_allclose(y, (x64 - m) / np.sqrt(v + 1e-5), atol=1e-4)
+    xhat = (x64 - m) / np.sqrt(v + 1e-5)
+    np.testing.assert_allclose(y.detach().numpy(), xhat, atol=1e-4)
+    # backward too: gx = invstd * (g - mean(g) - xhat * mean(g * xhat)), float64 reference
+    g = rand(rng, *shape)
+    y.backward(ember.tensor(g))
+    g64 = g.astype(np.float64)
+    ref = (g64 - g64.mean((0, 2, 3), keepdims=True)
+           - xhat * (g64 * xhat).mean((0, 2, 3), keepdims=True)) / np.sqrt(v + 1e-5)
+    np.testing.assert_allclose(xe.grad.numpy(), ref, rtol=1e-3, atol=1e-3 * np.abs(ref).max())
 
 
 @pytest.mark.parametrize("momentum", [None, 0.1])
