@@ -151,13 +151,17 @@ class _Pool:
             if item is _WAKE:       # see ``parts``: only wakes the thread
                 continue
             fn, args, err = item
+            res = None
             try:
                 with np.errstate(**err):    # the caller's floating-point error settings
                     fn(*args)
             except BaseException as e:      # re-raised on the calling thread
-                done.put(e)
-            else:
-                done.put(None)
+                res = e
+            # NOTE: drop the part's closure and arguments before reporting done: kept until
+            # the next item, they kept the op's arrays alive (memory, and an array another
+            # reference to which makes ``_methods._sole_owner`` take the copying path)
+            item = fn = args = None
+            done.put(res)
 
     def close(self):
         for q in self.queues:

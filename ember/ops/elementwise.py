@@ -159,8 +159,8 @@ UNARY = {
     "square":     (lambda xp, x: x * x,               lambda x, y, g: g * 2 * x,                   False),
     # sinc(x) = sin(pi x) / (pi x); sinc'(x) = (cos(pi x) - sinc(x)) / x, 0 at x = 0
     "sinc":       (lambda xp, x: xp.sinc(x),
-                   lambda x, y, g: g * ((x * math.pi).cos() - y) / x.masked_fill(x == 0, 1.0)
-                   * (x != 0),                                                                     True),
+                   lambda x, y, g: g * ((x * math.pi).cos() - x.sinc())    # (torch saves x only)
+                   / x.masked_fill(x == 0, 1.0) * (x != 0),                                        True),
     # modified Bessel function of the first kind, order 0; i0' = i1
     "i0":         (lambda xp, x: _bessel_i0(xp, x),   lambda x, y, g: g * I1.apply(x),             True),
 }
@@ -287,6 +287,21 @@ _NON_HOLOMORPHIC = frozenset({"abs"})
 _REAL_OUT = frozenset({"abs"})
 
 
+def _reads(fn, names):
+    """Which of ``names`` (parameters of ``fn``) its code reads; all of them when unsure."""
+    import dis
+    try:
+        code = fn.__code__
+        read = set(code.co_cellvars)           # used by a nested function
+        for ins in dis.get_instructions(code):
+            if ins.opname.startswith("LOAD_FAST"):
+                arg = ins.argval
+                read.update(arg if isinstance(arg, tuple) else (arg,))
+    except (AttributeError, TypeError):
+        return frozenset(names)
+    return frozenset(n for n in names if n in read)
+
+
 class _Unary(Function):
     """Base of the table-generated unary ops (one Function class per UNARY entry).
 
@@ -294,6 +309,10 @@ class _Unary(Function):
     ``dL/dz*``, so for a holomorphic ``f`` it is ``g * conj(f'(z))``. The table's formulas
     are written with ``x``, ``y`` and real constants, hence ``conj(f'(z))`` is the same
     formula evaluated at ``conj(x)``, ``conj(y)``; ``abs`` has its own formula.
+
+    Only what the formula reads is saved (as torch: ``relu`` keeps its result, ``sin`` its
+    input): an unneeded saved output would pin memory and make a later in-place change of
+    the result a false "modified by an inplace operation" error.
     """
     _fwd = _bwd = None
     _float_only = False
@@ -308,7 +327,10 @@ class _Unary(Function):
             dt = dt.to_real()
         y = wrap(cls._fwd(get_xp(x._data), x._data), dt)
         if cls._bwd is not None and True in ctx.needs_input_grad:
-            ctx.save_for_backward(x, y)
+            reads = cls.__dict__.get("_reads")
+            if reads is None:
+                reads = cls._reads = _reads(cls._bwd, ("x", "y"))
+            ctx.save_for_backward(x if "x" in reads else None, y if "y" in reads else None)
         return y
 
     @staticmethod
@@ -319,8 +341,10 @@ class _Unary(Function):
         if bwd is None:
             raise RuntimeError(f"the derivative for '{cls.__name__.lower()}' is not "
                                "implemented.")
-        if x._dtype.is_complex and cls._holomorphic:
-            x, y = conj_of(x), conj_of(y)
+        if cls._holomorphic and (x if x is not None else y if y is not None else g
+                                 )._dtype.is_complex:
+            x = None if x is None else conj_of(x)
+            y = None if y is None else conj_of(y)
         return bwd(x, y, g)
 
 
