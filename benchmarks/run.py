@@ -130,8 +130,11 @@ def bench(name, libs, threads=None, rounds=3):
         try:
             for w in workers.values():
                 _pause(w)
-            for _ in range(-(-repeat // BLOCK)):  # interleave so load drifts hit both equally
-                for lib, w in workers.items():
+            for turn in range(-(-repeat // BLOCK)):  # interleave: load drifts hit both equally
+                # and alternate which library goes first, so that an effect of the position
+                # in the pair cannot favour one of them
+                order = list(workers.items())
+                for lib, w in (order if (turn + r) % 2 == 0 else order[::-1]):
                     _resume(w)
                     w.stdin.write(f"s {BLOCK + 1}\n")
                     w.stdin.flush()
