@@ -272,6 +272,69 @@ def parts_of(a, work):
     return parts(a.shape[0], work)
 
 
+def shared(items, nparts):
+    """``nparts`` argument tuples for ``run`` that all hold ONE iterator over ``items``.
+
+    Each part's function loops over the iterator, so every thread takes the next item as soon
+    as it is free (``next`` on a list iterator is atomic under the GIL): a worker that starts
+    late (waking a halted virtual CPU took 80-300 us) or runs slower takes fewer items
+    instead of keeping the caller waiting at the end. Only for items that write disjoint
+    outputs (no reduction across items), so the result does not depend on who took what.
+
+    Args:
+        items (list): the work items (e.g. ``(start, stop)`` row blocks).
+        nparts (int): how many threads share them (``len(parts(...))``).
+
+    Example::
+
+        >>> seen = []
+        >>> def body(it):
+        ...     for i in it:
+        ...         seen.append(i)
+        >>> run(body, shared([0, 1, 2, 3], 2))
+        >>> sorted(seen)
+        [0, 1, 2, 3]
+    """
+    it = iter(items)
+    return [(it,)] * nparts
+
+
+BLOCK_BYTES = 1 << 20   # bytes of one block of rows taken by ``run_rows``
+
+
+def run_rows(fn, ps, row_bytes):
+    """``run`` for row-wise work whose rows write disjoint outputs: ``fn(r0, r1)`` over
+    blocks of ~``BLOCK_BYTES`` of rows, taken by the ``len(ps)`` threads from one shared
+    iterator (``shared``) instead of one fixed range each.
+
+    Args:
+        fn (callable): ``fn(r0, r1)`` does rows ``r0:r1``.
+        ps (list): the ``parts`` decided for the op (their count is used; the rows are
+            ``range(ps[-1][1])``).
+        row_bytes (int): bytes one row moves (sets the block size).
+
+    Example::
+
+        >>> out = [0] * 6
+        >>> def square(r0, r1):
+        ...     for i in range(r0, r1):
+        ...         out[i] = i * i
+        >>> run_rows(square, [(0, 6)], 8)
+        >>> out
+        [0, 1, 4, 9, 16, 25]
+    """
+    n = ps[-1][1]
+    if len(ps) == 1:
+        fn(0, n)
+        return
+    step = max(1, min(-(-n // len(ps)), BLOCK_BYTES // max(1, row_bytes)))
+
+    def body(it):
+        for r0 in it:
+            fn(r0, min(n, r0 + step))
+    run(body, shared(range(0, n, step), len(ps)))
+
+
 def run(fn, args_list):
     """Call ``fn(*args)`` for every ``args`` in ``args_list`` at the same time, one per thread;
     the first runs on the calling thread. Returns when all are done; re-raises the first error.
@@ -382,8 +445,8 @@ def ufunc(f, *args, out=None):
         out = np.empty(shape, dtype=probe.dtype)
     nd = len(shape)
     split = [type(a) is np.ndarray and a.ndim == nd and a.shape[0] == n for a in args]
-    run(lambda r0, r1: f(*[a[r0:r1] if sp else a for a, sp in zip(args, split)],
-                         out=out[r0:r1]), ps)
+    run_rows(lambda r0, r1: f(*[a[r0:r1] if sp else a for a, sp in zip(args, split)],
+                              out=out[r0:r1]), ps, out[:1].nbytes)
     return out
 
 
@@ -497,7 +560,7 @@ def copyto(dst, src):
 
     def part(r0, r1):
         dst[r0:r1] = src[r0:r1] if split else src
-    run(part, ps)
+    run_rows(part, ps, dst[:1].nbytes)
 
 
 def contiguous(a):

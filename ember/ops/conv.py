@@ -523,10 +523,13 @@ def _conv_backward_input(g, w, in_spatial, conf, rows=None, into=None, shared=No
                 into = xp.empty((N, C) + in_spatial, dtype=g.dtype)
             wf = build("wf", lambda: _contig(xp, wf))
             return _conv_forward(g, wf, None, tconf, in_spatial, into)
-        # the flipped, in/out-swapped kernel's (K, C) matrix, rows (kernel offsets..., O):
-        # one copy that reads each w[o] block (C*prod(k) values) in place
-        wm = build("wm", lambda: _contig(
-            xp, w.transpose(tuple(range(2, 2 + nd)) + (0, 1))[flip]))
+        # the flipped, in/out-swapped kernel's (K, C) matrix, rows (kernel offsets..., O),
+        # built from the channels-last weight rows (runs of C values):
+        # NOTE: straight from w (O, C, *k) the copy gathers runs of prod(k) values: 3.5 ms
+        # for a 512x512x3x3 kernel, against 1.4 + 0.9 ms this way (one thread)
+        wm = build("wm", lambda: _contig(xp, _weight_rows(w).reshape(
+            (O,) + k + (C,))[(slice(None),) + flip].transpose(
+                tuple(range(1, 1 + nd)) + (0, nd + 1))))
         return _conv_cl(g, wm.reshape(-1, C), k, None, tconf, in_spatial, into)
     if N == 0:
         return _into(xp, xp.zeros((N, C) + in_spatial, dtype=g.dtype), into)

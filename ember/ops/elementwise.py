@@ -258,7 +258,8 @@ def _relu_grad(g, y):
 
             def part(r0, r1):
                 np.multiply(gd[r0:r1], np.greater(yd[r0:r1], 0), out=out[r0:r1])
-            _parallel.run(part, _parallel.parts(gd.shape[0], gd.nbytes * 2))
+            _parallel.run_rows(part, _parallel.parts(gd.shape[0], gd.nbytes * 2),
+                               gd[:1].nbytes)
             return wrap(out, g._dtype)
         return wrap(gd * (yd > 0), g._dtype)
     return g * (y > 0)

@@ -452,7 +452,7 @@ def _other_cases():
         ("mul_scalar", lambda a: a * 2.5, lambda a: a * 2.5, [big], "_parallel", "_parallel", 4),
         ("add_int64_float32", lambda a, b: a + b, lambda a, b: a + b,
          [r.integers(-5, 5, size=(3, 4, 6)), _rand(r, 3, 4, 6)], "_parallel", None, 3),
-        ("relu", F.relu, TF.relu, [big], "_parallel", "elementwise", 4),
+        ("relu", F.relu, TF.relu, [big], "_parallel", "_parallel", 4),
         ("batch_norm_2d", lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True),
          lambda x, w, b: TF.batch_norm(x, None, None, w, b, training=True),
          [big + 3.0, _rand(r, 3), _rand(r, 3)], "norm", "norm", 4),
@@ -883,3 +883,36 @@ def test_rnn_layer_backward_splits_its_products_over_all_steps(split_everything,
         return torch.func.functional_call(layer, params, (x,))[0]
 
     oracle(split_everything, ember_fn, torch_fn, arrays, "_parallel", split_fwd=False)
+
+
+# --------------------------------------------------------------------------- shared blocks
+
+
+def test_run_rows_covers_every_row_once_and_a_slow_thread_takes_fewer_blocks(
+        split_everything, monkeypatch):
+    # blocks come from one shared iterator: the worker is made slow, so the caller ends up
+    # doing most of them (fixed halves would leave it waiting for the worker's half)
+    import time
+    monkeypatch.setattr(_parallel, "BLOCK_BYTES", 8)
+    done = []
+
+    def fn(r0, r1):
+        worker = threading.current_thread().name.startswith(WORKER)
+        if worker:
+            time.sleep(0.02)
+        done.append((r0, r1, worker))
+
+    ps = _parallel.parts(40, 1 << 30)
+    assert len(ps) == 2
+    _parallel.run_rows(fn, ps, 8)
+    rows = sorted(r for r0, r1, _ in done for r in range(r0, r1))
+    assert rows == list(range(40))
+    by_worker = sum(r1 - r0 for r0, r1, w in done if w)
+    assert by_worker < 20, "the slow worker did not leave blocks to the caller"
+    assert split_everything.calls >= 1
+
+
+def test_run_rows_with_one_part_is_one_call():
+    calls = []
+    _parallel.run_rows(lambda r0, r1: calls.append((r0, r1)), [(0, 7)], 1)
+    assert calls == [(0, 7)]
