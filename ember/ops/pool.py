@@ -171,8 +171,7 @@ def _tiled_max(x, geo, need_arg):
                 xp.maximum(prev, vs[j], out=best)
             src = best
 
-    ps = _parallel.parts_of(x, x.nbytes)
-    _parallel.run(part, ps)
+    _parallel.run_rows(part, _parallel.parts_of(x, x.nbytes), x[:1].nbytes)
     stages = [(i, kk, args[n]) for n, (i, kk, _) in enumerate(plan)] if need_arg else None
     return bests[-1], (TiledArg(stages, geo, bests[-1].shape, xp) if need_arg else None)
 
@@ -206,8 +205,7 @@ def _tiled_scatter(g, targ, geo, covered):
                     xp.multiply(cur, a == j, out=dst[lead + (slice(j, None, kk),)])
             cur = dst
 
-    ps = _parallel.parts_of(g, gx.nbytes)
-    _parallel.run(part, ps)
+    _parallel.run_rows(part, _parallel.parts_of(g, gx.nbytes), gx[:1].nbytes)
     return gx
 
 
@@ -356,8 +354,7 @@ def _sep_max(x, geo, need_arg):
             _sep_stage(xp, cur, best, a, 2 + i, k, s, p, d, n, m)
             cur = best
 
-    ps = _parallel.parts_of(x, x.nbytes)
-    _parallel.run(part, ps)
+    _parallel.run_rows(part, _parallel.parts_of(x, x.nbytes), x[:1].nbytes)
     stages = [(i, k, s, p, d, n, a) for (i, k, s, p, d, n, *_), a in zip(plan, args)]
     return bests[-1], (SepArg(stages, geo, bests[-1].shape, xp) if need_arg else None)
 
@@ -463,8 +460,7 @@ def _sep_scatter(g, sarg):
             cur = _sep_expand(xp, cur, 2 + i, k, s, p, d, n, None if a is None else a[n0:n1],
                               into=gx[n0:n1] if j == last else None)
 
-    ps = _parallel.parts_of(g, gx.nbytes)
-    _parallel.run(part, ps)
+    _parallel.run_rows(part, _parallel.parts_of(g, gx.nbytes), gx[:1].nbytes)
     return gx
 
 

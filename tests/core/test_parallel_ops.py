@@ -65,10 +65,12 @@ class SplitLog:
 
 
 def _origin():
-    """The module (file name without .py) that called ``_parallel.run`` itself: ``conv`` for
-    the image splits in ops/conv.py, ``_parallel`` for its helpers (``ufunc``, ``copyto``,
-    ...), which split the first axis of whatever they are given."""
+    """The module (file name without .py) that called ``_parallel.run`` (or ``run_rows``):
+    ``conv`` for the image splits in ops/conv.py, ``_parallel`` for its helpers (``ufunc``,
+    ``copyto``, ...), which split the first axis of whatever they are given."""
     f = sys._getframe(2)
+    if f.f_code.co_name == "run_rows":      # the generic block runner: its caller asked
+        f = f.f_back
     return os.path.splitext(os.path.basename(f.f_code.co_filename))[0]
 
 
@@ -452,7 +454,7 @@ def _other_cases():
         ("mul_scalar", lambda a: a * 2.5, lambda a: a * 2.5, [big], "_parallel", "_parallel", 4),
         ("add_int64_float32", lambda a, b: a + b, lambda a, b: a + b,
          [r.integers(-5, 5, size=(3, 4, 6)), _rand(r, 3, 4, 6)], "_parallel", None, 3),
-        ("relu", F.relu, TF.relu, [big], "_parallel", "_parallel", 4),
+        ("relu", F.relu, TF.relu, [big], "_parallel", "elementwise", 4),
         ("batch_norm_2d", lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True),
          lambda x, w, b: TF.batch_norm(x, None, None, w, b, training=True),
          [big + 3.0, _rand(r, 3), _rand(r, 3)], "norm", "norm", 4),
