@@ -16,14 +16,14 @@ The rules, and why:
   split here. Where NumPy's BLAS cannot be set single-threaded (an MKL or Accelerate NumPy
   without ``threadpoolctl``), ember does not split anything and leaves BLAS alone.
 * **Started by the ops that need it.** The pool starts with the first op that ember splits
-  itself (convolution, pooling, batch norm, a large elementwise op). Matrix products do
-  not start it (``matmul_parts``) unless one is very large (``MATMUL_START_WORK``,
-  ~1.5 ms): a process that only multiplies small matrices (an MLP) keeps BLAS's own
-  threads, which spin between calls and so answer a chain of sub-millisecond products
-  sooner than ember's, whose wake-up on an idle core of this VM measured ~80 us (~10 us when
-  the core was busy with something else). A product of many milliseconds (an LSTM's weight
-  gradient over all time steps) splits better in ember's two static parts than in
-  OpenBLAS's threads (measured 1.2-1.5x speed-up from OpenBLAS's second thread there).
+  itself (convolution, pooling, batch norm, a large elementwise op). Matrix products never
+  start it (``matmul_parts``): a process that only multiplies matrices (an MLP, an LSTM)
+  keeps BLAS's own threads, which spin between calls and so answer a chain of
+  sub-millisecond products sooner than ember's, whose wake-up on an idle core of this VM
+  measured ~80 us (~10 us when the core was busy with something else). (Letting products
+  of >= 64 M multiply-adds start the pool was tried in session 5: the LSTM's all-steps
+  weight gradient got 0.25 ms faster, but its per-step products lost OpenBLAS's second
+  thread and the forward got 0.35 ms slower.)
 * **Static, contiguous parts.** ``parts(n, work)`` cuts ``range(n)`` into at most one part
   per thread; part ``i`` always covers the same items, and reductions add the per-part
   results in part order, so a result is the same from run to run (for a given thread count)
@@ -49,7 +49,6 @@ import numpy as np
 
 MIN_WORK = 1 << 21   # multiply-adds (or ~bytes moved for copy-bound ops) worth one split
 MATMUL_MIN_WORK = 1 << 23   # multiply-adds per part of a split matrix product (~1 ms)
-MATMUL_START_WORK = 1 << 26  # a matrix product this large (~1.5 ms) may start the pool
 
 _state = {"n": None, "pool": None, "owner": False, "limiter": None}
 _local = threading.local()
@@ -187,8 +186,7 @@ def active():
     """Whether ember runs the threads (its pool started; NumPy's BLAS single-threaded).
 
     Until an op that ember splits itself (a convolution, pooling, batch norm, a large
-    elementwise op) or a matrix product of at least ``MATMUL_START_WORK`` multiply-adds
-    first runs, matrix products are left to BLAS's own threads: OpenBLAS
+    elementwise op) first runs, matrix products are left to BLAS's own threads: OpenBLAS
     keeps its workers spinning between calls, which answers a chain of sub-millisecond
     products (an MLP) faster than waking ember's threads, whose wake-up on a VM's idle core
     measured ~80 us.
@@ -238,8 +236,8 @@ def parts(n, work, start=True, min_work=None):
 
 def matmul_parts(n, work):
     """``parts`` for a matrix product of ``work`` multiply-adds: at least
-    ``MATMUL_MIN_WORK`` per part, and the pool is only started by a product of at least
-    ``MATMUL_START_WORK`` (see ``active``).
+    ``MATMUL_MIN_WORK`` per part, and only once the pool runs (a product never starts it:
+    see ``active``).
 
     Args:
         n (int): the rows (or columns) the product is split by.
@@ -250,7 +248,7 @@ def matmul_parts(n, work):
         >>> matmul_parts(64, 64 * 512 * 784) in ([(0, 64)], [(0, 32), (32, 64)])
         True
     """
-    return parts(n, work, start=work >= MATMUL_START_WORK, min_work=MATMUL_MIN_WORK)
+    return parts(n, work, start=False, min_work=MATMUL_MIN_WORK)
 
 
 def parts_of(a, work):

@@ -89,8 +89,8 @@ def _sum0(xp, a, out=None):
 
 def _big_mm(xp, a, b):
     """``a @ b`` for the products over all time steps after the loop (weight and input
-    gradients): large enough that ember's threads split them (NumPy; see
-    ``_parallel.matmul``)."""
+    gradients): split over ember's threads when its pool runs (NumPy; see
+    ``_parallel.matmul``), else BLAS's own threads do it."""
     return _parallel.matmul(a, b) if xp is np else xp.matmul(a, b)
 
 

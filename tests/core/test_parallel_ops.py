@@ -793,37 +793,28 @@ def test_split_conv_in_a_forked_child(split_everything):
     assert proc.exitcode == 0
 
 
-@pytest.mark.parametrize("starter", ["conv", "huge_matmul"])
-def test_matrix_products_leave_blas_threads_until_a_split_op_starts_the_pool(starter):
-    # a fresh process: a medium matrix product (big enough to split once the pool runs)
-    # keeps BLAS's own threads; an op ember splits itself (a convolution) or a product of
-    # at least MATMUL_START_WORK multiply-adds starts the pool and makes BLAS single-threaded
+def test_matrix_products_leave_blas_threads_until_a_split_op_starts_the_pool():
+    # a fresh process: matrix products, even large ones, keep BLAS's own threads; only an
+    # op ember splits itself (here a convolution) starts the pool and makes NumPy's BLAS
+    # single-threaded
     code = textwrap.dedent("""
-        import os, sys
+        import os
         os.environ.pop("OMP_NUM_THREADS", None)
         import numpy as np, ember
         from ember import _blas, _parallel
         ember.set_num_threads(2)
         before = _blas.get_threads()
-        n = 320                          # 320^3: 2 parts' worth, below MATMUL_START_WORK
-        assert 2 * _parallel.MATMUL_MIN_WORK <= n ** 3 < _parallel.MATMUL_START_WORK
-        a = ember.tensor(np.ones((n, n), np.float32))
+        a = ember.tensor(np.ones((512, 512), np.float32))
         b = ember.nn.functional.linear(a, a)
-        assert float(b[0, 0]) == n
+        assert float(b[0, 0]) == 512 and float(ember.matmul(a, a)[-1, -1]) == 512
         after_matmul = (_parallel.active(), _blas.get_threads())
-        if sys.argv[1] == "conv":
-            x = ember.tensor(np.ones((8, 16, 32, 32), np.float32))
-            w = ember.tensor(np.ones((16, 16, 3, 3), np.float32))
-            ember.nn.functional.conv2d(x, w)
-        else:
-            n = 512
-            assert n ** 3 >= _parallel.MATMUL_START_WORK
-            a = ember.tensor(np.ones((n, n), np.float32))
-            assert float(ember.matmul(a, a)[-1, -1]) == n
+        x = ember.tensor(np.ones((8, 16, 32, 32), np.float32))
+        w = ember.tensor(np.ones((16, 16, 3, 3), np.float32))
+        ember.nn.functional.conv2d(x, w)
         print(before, after_matmul[0], after_matmul[1], _parallel.active(), _blas.get_threads())
     """)
-    out = subprocess.run([sys.executable, "-c", code, starter], capture_output=True,
-                         text=True, timeout=120)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
     assert out.returncode == 0, out.stderr
     before, act0, blas0, act1, blas1 = out.stdout.split()
     if before == "None":
@@ -861,7 +852,8 @@ def test_ctrl_c_in_the_callers_part_waits_for_the_workers_part(split_everything)
 @pytest.mark.parametrize("mode,proj", [("LSTM", 0), ("LSTM", 3), ("GRU", 0), ("RNN_TANH", 0)])
 def test_rnn_layer_backward_splits_its_products_over_all_steps(split_everything, mode, proj):
     # the fused layers' weight and input gradients (one product over every time step, after
-    # the loop) go through _parallel.matmul: split, in part order, same values as torch
+    # the loop) go through _parallel.matmul: split once the pool runs (e.g. a CNN before the
+    # RNN started it), in part order, same values as torch
     from ember.ops.rnn_ops import rnn_layer
     rng = np.random.default_rng(5)
     T, B, I, H = 4, 3, 5, 6
