@@ -328,10 +328,10 @@ class _Unary(Function):
             dt = dt.to_real()
         y = wrap(cls._fwd(get_xp(x._data), x._data), dt)
         if cls._bwd is not None and True in ctx.needs_input_grad:
-            reads = cls.__dict__.get("_reads")
-            if reads is None:
-                reads = cls._reads = _reads(cls._bwd, ("x", "y"))
-            ctx.save_for_backward(x if "x" in reads else None, y if "y" in reads else None)
+            saves = cls.__dict__.get("_saves")       # what the formula reads, once per op
+            if saves is None:
+                saves = cls._saves = _reads(cls._bwd, ("x", "y"))
+            ctx.save_for_backward(x if "x" in saves else None, y if "y" in saves else None)
         return y
 
     @staticmethod
