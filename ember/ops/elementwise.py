@@ -249,20 +249,32 @@ def _relu(xp, x):
 
 
 def _relu_grad(g, y):
-    """``g * (y > 0)``; raw NumPy passes when no graph is recorded (the common backward),
-    large arrays split over ember's threads."""
+    """``g`` where not ``y <= 0``, else 0 (torch's ``threshold_backward``): a select, so an
+    inf or NaN gradient of an inactive unit gives 0, not ``inf * 0 = NaN``. Raw NumPy when no
+    graph is recorded (the common backward), large arrays split over ember's threads.
+
+    NOTE: the select is an integer multiply of the gradient's bits by the 0/1 mask (exact:
+    bits * 1 or all-zero bits): 1.1-1.2 ms for ResNet's (8, 64, 56, 56) against 1.4 ms for
+    the float ``g * (y > 0)`` it replaces and 8-13 ms for ``np.where`` / ``copyto(where=)``.
+    """
     if not STATE.enabled:
         gd, yd = g._data, y._data
-        if is_big(gd) and gd.ndim and type(yd) is np.ndarray and gd.shape == yd.shape:
-            out = np.empty(gd.shape, dtype=np.result_type(gd.dtype, np.bool_))
+        if (type(gd) is np.ndarray and type(yd) is np.ndarray and gd.shape == yd.shape
+                and gd.ndim and gd.dtype.kind == "f" and gd.dtype.itemsize in (2, 4, 8)):
+            out = np.empty(gd.shape, dtype=gd.dtype)
+            bits = np.dtype("i%d" % gd.dtype.itemsize)
+            gb, ob = gd.view(bits), out.view(bits)
 
             def part(r0, r1):
-                np.multiply(gd[r0:r1], np.greater(yd[r0:r1], 0), out=out[r0:r1])
-            _parallel.run_rows(part, _parallel.parts(gd.shape[0], gd.nbytes * 2),
-                               gd[:1].nbytes)
+                keep = np.logical_not(np.less_equal(yd[r0:r1], 0))
+                np.multiply(gb[r0:r1], keep, out=ob[r0:r1])
+            ps = _parallel.parts(gd.shape[0], gd.nbytes * 2) if is_big(gd) else \
+                [(0, gd.shape[0])]
+            _parallel.run_rows(part, ps, gd[:1].nbytes)
             return wrap(out, g._dtype)
-        return wrap(gd * (yd > 0), g._dtype)
-    return g * (y > 0)
+        xp = get_xp(gd)
+        return wrap(xp.where(yd <= 0, xp.zeros((), gd.dtype), gd), g._dtype)
+    return g.masked_fill(y <= 0, 0)
 
 
 def _sigmoid(xp, x):

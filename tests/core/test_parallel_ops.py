@@ -910,3 +910,29 @@ def test_run_rows_with_one_part_is_one_call():
     calls = []
     _parallel.run_rows(lambda r0, r1: calls.append((r0, r1)), [(0, 7)], 1)
     assert calls == [(0, 7)]
+
+
+# --------------------------------------------------------------------------- relu gradient
+
+
+@pytest.mark.parametrize("split", [False, True])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_gradient_is_a_select_like_torch(request, split, dtype):
+    # torch's threshold_backward: grad where not (result <= 0), else exactly 0 -- an inf or
+    # NaN gradient of an inactive unit gives 0 (a multiply by the mask would give NaN), and
+    # a NaN result lets the gradient through
+    if split:
+        request.getfixturevalue("split_everything")
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((6, 5, 7)).astype(dtype)
+    x[0, 0, :3] = [0.0, -0.0, np.nan]
+    g = rng.standard_normal(x.shape).astype(dtype)
+    g[x < 0] = np.inf
+    g[1, 1, :2] = np.nan
+    for inplace in (False, True):
+        e_in, t_in = ember.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        ye = F.relu(e_in * 1, inplace=inplace)
+        yt = TF.relu(t_in * 1, inplace=inplace)
+        ye.backward(ember.tensor(g))
+        yt.backward(torch.tensor(g))
+        np.testing.assert_array_equal(e_in.grad.numpy(), t_in.grad.numpy())
