@@ -277,6 +277,12 @@ def _relu_grad(g, y):
     return g.masked_fill(y <= 0, 0)
 
 
+def _keep(g, mask):
+    """``g`` where ``mask``, else 0 -- a select, as torch's clamp / hardtanh / threshold
+    backward (``g * mask`` would turn an inf or NaN gradient outside the mask into NaN)."""
+    return g.masked_fill(mask.logical_not(), 0)
+
+
 def _sigmoid(xp, x):
     if x.dtype.kind == "c":
         with np.errstate(all="ignore"):
@@ -871,21 +877,35 @@ class Clamp(Function):
     def backward(ctx, g):
         x, lo_t, hi_t = ctx.saved_tensors
         lo, hi = ctx.scalars
+        nx, nlo, nhi = ctx.needs_input_grad
+        if lo_t is None and hi_t is None:
+            # torch's scalar clamp: the gradient passes strictly inside (x == a bound or
+            # NaN: 0), as a select
+            keep = None
+            if lo is not None:
+                keep = x > lo
+            if hi is not None:
+                keep = x < hi if keep is None else keep & (x < hi)
+            return (_keep(g, keep) if nx else None), None, None
+        # tensor bounds (torch's clamp.Tensor): a tie with a bound splits the gradient half
+        # and half between the input and that bound; NaN inputs keep theirs
         lo = lo_t if lo_t is not None else lo
         hi = hi_t if hi_t is not None else hi
-        mask = None
-        if lo is not None:
-            mask = x >= lo
-        if hi is not None:
-            m2 = x <= hi
-            mask = m2 if mask is None else mask & m2
-        nx, nlo, nhi = ctx.needs_input_grad
-        gx = g * mask if nx else None
-        glo = ghi = None
+        out_lo = x < lo if lo is not None else None
+        out_hi = x > hi if hi is not None else None
+        tie = None
+        for b in (lo, hi):
+            if b is not None:
+                tie = (x == b) if tie is None else tie | (x == b)
+        out = out_lo if out_hi is None else out_hi if out_lo is None else out_lo | out_hi
+        half = g * 0.5
+        gx = glo = ghi = None
+        if nx:
+            gx = where(out, 0.0, where(tie, half, g))
         if nlo:
-            glo = g * (x < lo)
+            glo = where(out_lo, g, where(x == lo, half, 0.0))
         if nhi:
-            ghi = g * (x > hi)
+            ghi = where(out_hi, g, where(x == hi, half, 0.0))
         return gx, glo, ghi
 
 
