@@ -150,11 +150,11 @@ UNARY = {
     "digamma":    (lambda xp, x: _digamma(xp, x),   lambda x, y, g: g * _trigamma(x),            True),
     "softplus_":  (lambda xp, x: xp.logaddexp(x, 0),  lambda x, y, g: g * x.sigmoid(),             True),
     # piecewise-constant ops: zero gradient (torch's convention)
-    "floor":      (lambda xp, x: xp.floor(x),         lambda x, y, g: g * 0,                       False),
-    "ceil":       (lambda xp, x: xp.ceil(x),          lambda x, y, g: g * 0,                       False),
-    "trunc":      (lambda xp, x: xp.trunc(x),         lambda x, y, g: g * 0,                       False),
-    "round":      (lambda xp, x: xp.round(x),         lambda x, y, g: g * 0,                       False),
-    "sign":       (lambda xp, x: xp.sign(x),          lambda x, y, g: g * 0,                       False),
+    "floor":      (lambda xp, x: xp.floor(x),         lambda x, y, g: _zero(g),                    False),
+    "ceil":       (lambda xp, x: xp.ceil(x),          lambda x, y, g: _zero(g),                    False),
+    "trunc":      (lambda xp, x: xp.trunc(x),         lambda x, y, g: _zero(g),                    False),
+    "round":      (lambda xp, x: xp.round(x),         lambda x, y, g: _zero(g),                    False),
+    "sign":       (lambda xp, x: xp.sign(x),          lambda x, y, g: _zero(g),                    False),
     "frac":       (lambda xp, x: x - xp.trunc(x),     lambda x, y, g: g,                           False),
     "square":     (lambda xp, x: x * x,               lambda x, y, g: g * 2 * x,                   False),
     # sinc(x) = sin(pi x) / (pi x); sinc'(x) = (cos(pi x) - sinc(x)) / x, 0 at x = 0
@@ -275,6 +275,12 @@ def _relu_grad(g, y):
         xp = get_xp(gd)
         return wrap(xp.where(yd <= 0, xp.zeros((), gd.dtype), gd), g._dtype)
     return g.masked_fill(y <= 0, 0)
+
+
+def _zero(g):
+    """A zero gradient shaped and typed as ``g`` (torch: ``zeros_like``; ``g * 0`` would be
+    NaN where ``g`` is inf or NaN)."""
+    return g.new_zeros(g.shape)
 
 
 def _keep(g, mask):

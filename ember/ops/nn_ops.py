@@ -16,7 +16,7 @@ from .._tensor import Tensor
 from ..autograd.function import Function, AUTOCAST
 from ..autograd.grad_mode import STATE
 from ._common import wrap
-from .elementwise import _keep, _special, _sigmoid
+from .elementwise import _keep, _special, _sigmoid, _zero, where as _where
 
 _TORCH_TYPE = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
                "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
@@ -540,17 +540,15 @@ def _mish_bwd(x, g):
 #   gradient.
 ACTIVATIONS = {
     "elu":         (lambda xp, x, a, s, i: xp.where(x > 0, x * s, a * s * xp.expm1(x * i)),
-                    lambda x, y, g, a, s, i: g * (x > 0).to(g.dtype) * s
-                    + g * (x <= 0).to(g.dtype) * (y + a * s) * i),
+                    lambda x, y, g, a, s, i: _where(x <= 0, g * (y + a * s) * i, g * s)),
     "leaky_relu":  (lambda xp, x, k: xp.where(x > 0, x, x * k),
                     lambda x, y, g, k: g * ((x > 0).to(g.dtype) * (1 - k) + k)),
     "hardtanh":    (lambda xp, x, lo, hi: xp.clip(x, lo, hi),
                     lambda x, y, g, lo, hi: _keep(g, ((x <= lo) | (x >= hi)).logical_not())),
     "hardsigmoid": (lambda xp, x: xp.clip(x / 6 + 0.5, 0, 1),
-                    lambda x, y, g: g * ((x > -3) & (x < 3)).to(g.dtype) * _ONE_SIXTH_F32),
+                    lambda x, y, g: _keep(g, (x > -3) & (x < 3)) * _ONE_SIXTH_F32),
     "hardswish":   (lambda xp, x: x * xp.clip(x + 3, 0, 6) / 6,
-                    lambda x, y, g: g * ((x > -3) & (x < 3)).to(g.dtype) * (x / 3 + 0.5)
-                    + g * (x >= 3).to(g.dtype)),
+                    lambda x, y, g: _where(x <= -3, _zero(g), _where(x < 3, g * (x / 3 + 0.5), g))),
     "softplus":    (_softplus_fwd,
                     lambda x, y, g, beta, th: g * ((x * beta > th).to(g.dtype) + (
                         x * beta <= th).to(g.dtype) * (x * beta).sigmoid())),

@@ -1,6 +1,8 @@
 """Backward passes that are selects in torch (clamp, hardtanh, threshold, hard/soft shrink,
-relu): outside the kept region the gradient is exactly 0 even when the incoming gradient is
-inf or NaN (``g * mask`` would give NaN there)."""
+relu, the elu family, hardsigmoid, hardswish, and the zero gradients of sign / floor / round):
+outside the kept region the gradient is exactly 0 even when the incoming gradient is inf or
+NaN (``g * mask`` would give NaN there), and a NaN input takes the branch torch's kernel
+gives it."""
 import numpy as np
 import pytest
 
@@ -24,6 +26,14 @@ CASES = {
     "hardshrink": (F.hardshrink, TF.hardshrink),
     "softshrink": (F.softshrink, TF.softshrink),
     "relu": (F.relu, TF.relu),
+    "elu": (F.elu, TF.elu),
+    "selu": (F.selu, TF.selu),
+    "celu": (F.celu, TF.celu),
+    "hardsigmoid": (F.hardsigmoid, TF.hardsigmoid),
+    "hardswish": (F.hardswish, TF.hardswish),
+    "sign": (ember.sign, torch.sign),
+    "floor": (ember.floor, torch.floor),
+    "round": (ember.round, torch.round),
 }
 
 
