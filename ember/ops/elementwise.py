@@ -154,7 +154,7 @@ UNARY = {
     "ceil":       (lambda xp, x: xp.ceil(x),          lambda x, y, g: _zero(g),                    False),
     "trunc":      (lambda xp, x: xp.trunc(x),         lambda x, y, g: _zero(g),                    False),
     "round":      (lambda xp, x: xp.round(x),         lambda x, y, g: _zero(g),                    False),
-    "sign":       (lambda xp, x: xp.sign(x),          lambda x, y, g: _zero(g),                    False),
+    "sign":       (lambda xp, x: _sign(xp, x),        lambda x, y, g: _zero(g),                    False),
     "frac":       (lambda xp, x: x - xp.trunc(x),     lambda x, y, g: g,                           False),
     "square":     (lambda xp, x: x * x,               lambda x, y, g: g * 2 * x,                   False),
     # sinc(x) = sin(pi x) / (pi x); sinc'(x) = (cos(pi x) - sinc(x)) / x, 0 at x = 0
@@ -239,6 +239,14 @@ def _has_scipy():
         return True
     except ImportError:
         return False
+
+
+def _sign(xp, x):
+    """torch's sign: ``(x > 0) - (x < 0)``, so NaN and -0.0 give 0 (NumPy's ``sign``: NaN
+    and -0.0)."""
+    if x.dtype.kind == "f":
+        return xp.subtract(x > 0, x < 0, dtype=x.dtype)
+    return xp.sign(x)
 
 
 def _relu(xp, x):

@@ -78,3 +78,22 @@ def test_clamp_gradient_at_ties_matches_torch(tensor_bounds):
         assert str(t.grad.dtype) == "torch.float32"
     for e, t in zip(*grads):
         np.testing.assert_array_equal(e, t)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64"])
+def test_sign_matches_torch_for_nan_and_signed_zero(dtype):
+    # torch's sign is (x > 0) - (x < 0): NaN and -0.0 give +0 (NumPy's sign keeps both)
+    v = [-2, 0, 3] if dtype == "int64" else [np.nan, -2.0, 0.0, -0.0, 3.0, np.inf, -np.inf]
+    e = ember.sign(ember.tensor(v, dtype=getattr(ember, dtype))).numpy()
+    t = torch.sign(torch.tensor(v, dtype=getattr(torch, dtype))).numpy()
+    np.testing.assert_array_equal(e, t)
+    np.testing.assert_array_equal(np.signbit(e), np.signbit(t))
+    assert e.dtype == t.dtype
+
+
+def test_abs_gradient_at_nan_matches_torch():
+    x = np.array([np.nan, -1.0, 0.0, 2.0], np.float32)
+    e, t = ember.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    e.abs().sum().backward()
+    t.abs().sum().backward()
+    np.testing.assert_array_equal(e.grad.numpy(), t.grad.numpy())
