@@ -282,7 +282,7 @@ def _relu_grad(g, y):
             return wrap(out, g._dtype)
         xp = get_xp(gd)
         return wrap(xp.where(yd <= 0, xp.zeros((), gd.dtype), gd), g._dtype)
-    return g.masked_fill(y <= 0, 0)
+    return _zero_where(g, y <= 0)
 
 
 def _zero(g):
@@ -291,10 +291,16 @@ def _zero(g):
     return g.new_zeros(g.shape)
 
 
+def _zero_where(g, cond):
+    """``g`` with 0 where ``cond`` -- a select, as torch's threshold / hardtanh / shrink /
+    clamp backward (``g * mask`` would turn an inf or NaN gradient there into NaN)."""
+    return g.masked_fill(cond, 0)
+
+
 def _keep(g, mask):
-    """``g`` where ``mask``, else 0 -- a select, as torch's clamp / hardtanh / threshold
-    backward (``g * mask`` would turn an inf or NaN gradient outside the mask into NaN)."""
-    return g.masked_fill(mask.logical_not(), 0)
+    """``g`` where ``mask``, else 0 (see ``_zero_where``; a NaN input, false in ``mask``,
+    gets 0)."""
+    return _zero_where(g, mask.logical_not())
 
 
 def _sigmoid(xp, x):
@@ -905,21 +911,18 @@ class Clamp(Function):
         # and half between the input and that bound; NaN inputs keep theirs
         lo = lo_t if lo_t is not None else lo
         hi = hi_t if hi_t is not None else hi
-        out_lo = x < lo if lo is not None else None
-        out_hi = x > hi if hi is not None else None
-        tie = None
-        for b in (lo, hi):
-            if b is not None:
-                tie = (x == b) if tie is None else tie | (x == b)
-        out = out_lo if out_hi is None else out_hi if out_lo is None else out_lo | out_hi
+        def either(a, b):
+            return b if a is None else a if b is None else a | b
+        out_lo, tie_lo = (x < lo, x == lo) if lo is not None else (None, None)
+        out_hi, tie_hi = (x > hi, x == hi) if hi is not None else (None, None)
         half = g * 0.5
         gx = glo = ghi = None
         if nx:
-            gx = where(out, 0.0, where(tie, half, g))
+            gx = where(either(out_lo, out_hi), 0.0, where(either(tie_lo, tie_hi), half, g))
         if nlo:
-            glo = where(out_lo, g, where(x == lo, half, 0.0))
+            glo = where(out_lo, g, where(tie_lo, half, 0.0))
         if nhi:
-            ghi = where(out_hi, g, where(x == hi, half, 0.0))
+            ghi = where(out_hi, g, where(tie_hi, half, 0.0))
         return gx, glo, ghi
 
 

@@ -16,7 +16,7 @@ from .._tensor import Tensor
 from ..autograd.function import Function, AUTOCAST
 from ..autograd.grad_mode import STATE
 from ._common import wrap
-from .elementwise import _keep, _special, _sigmoid, _zero, where as _where
+from .elementwise import _keep, _special, _sigmoid, _zero, _zero_where, where as _where
 
 _TORCH_TYPE = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
                "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
@@ -536,19 +536,20 @@ def _mish_bwd(x, g):
 #   x: input, y: output, g: gradient of the output. Conventions follow torch's kernels
 #   (e.g. leaky_relu'(0) = slope, hardtanh' = 0 at the bounds, elu'(0) = alpha); the
 #   backward passes that are selects in torch (hardtanh, threshold, the shrinks) are
-#   selects here (``_keep``), written as torch's zero condition so a NaN input keeps its
-#   gradient.
+#   selects here (``_zero_where`` torch's zero condition, so a NaN input keeps its
+#   gradient).
 ACTIVATIONS = {
     "elu":         (lambda xp, x, a, s, i: xp.where(x > 0, x * s, a * s * xp.expm1(x * i)),
                     lambda x, y, g, a, s, i: _where(x <= 0, g * (y + a * s) * i, g * s)),
     "leaky_relu":  (lambda xp, x, k: xp.where(x > 0, x, x * k),
                     lambda x, y, g, k: g * ((x > 0).to(g.dtype) * (1 - k) + k)),
     "hardtanh":    (lambda xp, x, lo, hi: xp.clip(x, lo, hi),
-                    lambda x, y, g, lo, hi: _keep(g, ((x <= lo) | (x >= hi)).logical_not())),
+                    lambda x, y, g, lo, hi: _zero_where(g, (x <= lo) | (x >= hi))),
     "hardsigmoid": (lambda xp, x: xp.clip(x / 6 + 0.5, 0, 1),
                     lambda x, y, g: _keep(g, (x > -3) & (x < 3)) * _ONE_SIXTH_F32),
     "hardswish":   (lambda xp, x: x * xp.clip(x + 3, 0, 6) / 6,
-                    lambda x, y, g: _where(x <= -3, _zero(g), _where(x < 3, g * (x / 3 + 0.5), g))),
+                    lambda x, y, g: _where(x <= -3, _zero(g),
+                                           _where(x < 3, g * (x / 3 + 0.5), g))),
     "softplus":    (_softplus_fwd,
                     lambda x, y, g, beta, th: g * ((x * beta > th).to(g.dtype) + (
                         x * beta <= th).to(g.dtype) * (x * beta).sigmoid())),
@@ -560,11 +561,11 @@ ACTIVATIONS = {
                     lambda x, y, g: g * x.sigmoid() * (1 + x * (1 - x.sigmoid()))),
     "mish":        (_mish_fwd, lambda x, y, g: _mish_bwd(x, g)),
     "threshold":   (lambda xp, x, th, v: xp.where(x > th, x, v),
-                    lambda x, y, g, th, v: _keep(g, (x <= th).logical_not())),
+                    lambda x, y, g, th, v: _zero_where(g, x <= th)),
     "hardshrink":  (lambda xp, x, lam: xp.where((x >= -lam) & (x <= lam), 0, x),
-                    lambda x, y, g, lam: _keep(g, ((x >= -lam) & (x <= lam)).logical_not())),
+                    lambda x, y, g, lam: _zero_where(g, (x >= -lam) & (x <= lam))),
     "softshrink":  (lambda xp, x, lam: xp.where(x > lam, x - lam, xp.where(x < -lam, x + lam, 0)),
-                    lambda x, y, g, lam: _keep(g, ((x >= -lam) & (x <= lam)).logical_not())),
+                    lambda x, y, g, lam: _zero_where(g, (x >= -lam) & (x <= lam))),
 }
 
 
